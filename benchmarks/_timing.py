@@ -1,0 +1,35 @@
+"""Timing helpers for the benchmarks: best-of-N wall time of a command, run side by side."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def praxis_command() -> list[str]:
+    """The installed console script next to this interpreter, else `python -m praxis`."""
+    script = Path(sys.executable).with_name("praxis")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "praxis"]
+
+
+def best_of(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
+    best = float("inf")
+    merged = {**os.environ, **(env or {})}
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=merged)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def interleaved(commands: dict[str, Sequence[str]], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Best time of each command, alternating them so machine noise hits all alike."""
+    best = {name: float("inf") for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            best[name] = min(best[name], best_of(command, 1, env))
+    return best

@@ -1,0 +1,3 @@
+from praxis.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Analysis of session history: argus, drift, forensics."""

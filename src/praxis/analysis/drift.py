@@ -1,0 +1,47 @@
+"""Quality drift: recent sessions vs. the ones before them (reference §12)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WINDOW = 5
+THRESHOLD = 0.20
+
+
+@dataclass(frozen=True)
+class SessionQuality:
+    reviewer_failures: int
+    eval_failures: int
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Drift:
+    status: str
+    recent: float
+    baseline: float
+
+
+def _score(sessions: Sequence[SessionQuality]) -> float:
+    n = len(sessions)
+    review = sum(1 for s in sessions if s.reviewer_failures > 0) / n
+    evals = sum(1 for s in sessions if s.eval_failures > 0) / n
+    guard = sum(1 for s in sessions if s.outcome == "blocked_loop_guard") / n
+    return 0.5 * review + 0.3 * evals + 0.2 * guard
+
+
+def drift(newest_first: Sequence[SessionQuality]) -> Drift:
+    """`insufficient_data` until two full windows exist; then regressed/improving/stable."""
+    if len(newest_first) < 2 * WINDOW:
+        return Drift("insufficient_data", 0.0, 0.0)
+    recent = _score(newest_first[:WINDOW])
+    baseline = _score(newest_first[WINDOW : 2 * WINDOW])
+    delta = recent - baseline
+    if delta >= THRESHOLD - 1e-9:
+        status = "regressed"
+    elif delta <= -THRESHOLD + 1e-9:
+        status = "improving"
+    else:
+        status = "stable"
+    return Drift(status, recent, baseline)

@@ -1,0 +1,66 @@
+"""Praxis: one object per data dir. Opens config and database lazily and hands out services."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cached_property
+from pathlib import Path
+
+from praxis import clock
+from praxis.config import env
+from praxis.config.loader import Config, database_path, load_config, state_path
+from praxis.errors import DataDirError
+from praxis.paths import DataDir, resolve_data_dir
+
+
+class Praxis:
+    def __init__(self, data_dir: DataDir) -> None:
+        self.data_dir = data_dir
+        if data_dir.root.is_dir():
+            env.load_dotenv(data_dir.dotenv)
+
+    @classmethod
+    def open(cls, data_dir_option: str | None) -> Praxis:
+        return cls(DataDir(resolve_data_dir(data_dir_option)))
+
+    @property
+    def initialized(self) -> bool:
+        return self.data_dir.is_initialized()
+
+    def require_initialized(self) -> None:
+        if not self.initialized:
+            root = self.data_dir.root
+            raise DataDirError(
+                f"Praxis is not initialized in {root}.",
+                f"run `praxis --data-dir {root} init` first",
+            )
+
+    @cached_property
+    def config(self) -> Config:
+        self.require_initialized()
+        return load_config(self.data_dir)
+
+    @property
+    def database_file(self) -> Path:
+        return database_path(self.data_dir, self.config.settings)
+
+    @property
+    def state_file(self) -> Path:
+        return state_path(self.data_dir, self.config.settings)
+
+    @cached_property
+    def db(self) -> sqlite3.Connection:
+        from praxis.storage.db import open_database
+
+        path = self.database_file
+        if not path.exists():
+            raise DataDirError(
+                f"database file {path} does not exist",
+                f"run `praxis --data-dir {self.data_dir.root} init` to create it",
+            )
+        return open_database(path, clock.now_text())
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.close()
+            del self.__dict__["db"]

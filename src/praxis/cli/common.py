@@ -1,0 +1,62 @@
+"""Shared pieces of the thin CLI: the app handle, output, and `--json`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
+    from praxis.report import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class CliState:
+    data_dir_option: str | None
+    debug: bool
+    _app: Praxis | None = None
+
+    def app(self, *, initialized: bool = True) -> Praxis:
+        if self._app is None:
+            from praxis.app import Praxis
+
+            self._app = Praxis.open(self.data_dir_option)
+        if initialized:
+            self._app.require_initialized()
+        return self._app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def state(ctx: click.Context) -> CliState:
+    found = ctx.find_object(CliState)
+    assert found is not None
+    return found
+
+
+def app(ctx: click.Context, *, initialized: bool = True) -> Praxis:
+    return state(ctx).app(initialized=initialized)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of lines.")(func)
+
+
+def emit(report: Report, as_json: bool = False) -> None:
+    click.echo(report.to_json() if as_json else report.to_text())
+
+
+def not_available(command: str) -> None:
+    from praxis.errors import NotAvailable
+
+    raise NotAvailable(
+        f"{command} is not available yet",
+        "this command is part of the planned surface; see README.md for what works today",
+    )

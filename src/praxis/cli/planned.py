@@ -1,0 +1,249 @@
+"""Commands of the full surface (SPEC §2) that later milestones build.
+
+They are registered now so `--help` shows the whole surface; running one exits 1 with
+`error: <command> is not available yet`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from praxis.cli.common import json_option, not_available
+
+
+def _stub(ctx: click.Context, **_: object) -> None:
+    not_available(ctx.command_path.removeprefix("praxis "))
+
+
+def _planned(name: str, help_text: str, *params: click.Parameter) -> click.Command:
+    return click.Command(
+        name, params=list(params), help=help_text, callback=click.pass_context(_stub)
+    )
+
+
+def _json() -> click.Option:
+    return click.Option(["--json", "as_json"], is_flag=True, help="Print one JSON object.")
+
+
+def _group(name: str, help_text: str, commands: list[click.Command]) -> click.Group:
+    group = click.Group(name, help=help_text)
+    for command in commands:
+        group.add_command(command)
+    return group
+
+
+def _opt(*decls: str, **attrs: object) -> click.Option:
+    return click.Option(list(decls), **attrs)  # type: ignore[arg-type]
+
+
+def _arg(name: str, **attrs: object) -> click.Argument:
+    return click.Argument([name], **attrs)  # type: ignore[arg-type]
+
+
+ask = _planned(
+    "ask",
+    "Answer a one-off prompt without touching state.",
+    _opt("--file", "files", multiple=True, help="Attach a UTF-8 file (repeatable)."),
+    _opt(
+        "--attachment-policy",
+        type=click.Choice(["reject", "chunk", "summarize"]),
+        default="reject",
+        show_default=True,
+        help="What to do with attachments over 100,000 bytes.",
+    ),
+    _opt("--stream", is_flag=True, help="Stream the answer as it arrives."),
+    _json(),
+    _arg("prompt", nargs=-1, required=True),
+)
+
+run = _planned(
+    "run",
+    "Run one session (--once) or the daemon.",
+    _opt("--once", is_flag=True, help="Run exactly one session."),
+    _opt("--force", is_flag=True, help="Ignore quiet hours."),
+    _opt("--task", help="Operator task for this session."),
+    _opt("--interval-minutes", type=int, help="Daemon: minutes between sessions."),
+    _opt("--max-sessions", type=int, help="Daemon: stop after N sessions."),
+)
+
+queue = _planned(
+    "queue", "List approval requests.", _opt("--all", "show_all", is_flag=True), _json()
+)
+approve = _planned("approve", "Approve a pending request.", _arg("id", type=int), _opt("--note"))
+reject = _planned("reject", "Reject a pending request.", _arg("id", type=int), _opt("--note"))
+
+tools = _group(
+    "tools",
+    "Tool manifests and requests.",
+    [
+        _planned("list", "List registered tools.", _json()),
+        _planned(
+            "register",
+            "Register a tool manifest.",
+            _opt("--name", required=True),
+            _opt("--description", required=True),
+            _opt("--kind", type=click.Choice(["internal", "shell", "http", "mcp"]), required=True),
+            _opt("--level", type=int, default=2, show_default=True),
+            _opt("--approval", is_flag=True),
+            _opt("--rehearsal", is_flag=True),
+            _opt("--allow-path", multiple=True),
+        ),
+        _planned(
+            "request",
+            "Request a tool invocation.",
+            _opt("--name", required=True),
+            _opt("--summary", required=True),
+            _opt("--requested-by", default="operator", show_default=True),
+            _opt("--write-path", multiple=True),
+            _opt("--append-text"),
+        ),
+        _planned("show", "Show one tool.", _arg("name")),
+        _planned("remove", "Remove a tool manifest.", _arg("name")),
+    ],
+)
+
+memory = _group(
+    "memory",
+    "Search and curate memories.",
+    [
+        _planned("search", "Search memories.", _arg("query", nargs=-1, required=True),
+                 _opt("--limit", type=int, default=10), _json()),
+        _planned("add", "Add a memory.", _arg("text", nargs=-1, required=True), _opt("--tags")),
+        _planned("list", "List memories.", _opt("--tier", type=click.Choice(["hot", "cold", "ops"]))),
+        _planned("forget", "Forget a memory.", _arg("id", type=int)),
+        _planned("consolidate", "Merge old hot memories into cold memories."),
+        _planned("resolve", "Mark a known bug resolved.", _arg("id", type=int)),
+    ],
+)
+
+learn = _group(
+    "learn",
+    "Learning notes, runs and opportunities.",
+    [
+        _planned("note", "Record an operator note.", _arg("text", nargs=-1, required=True)),
+        _planned("run", "Process learning sources and mine opportunities."),
+        _planned("list", "List opportunities.", _opt("--all", "show_all", is_flag=True), _json()),
+        _planned("accept", "Accept an opportunity (creates a goal).", _arg("id", type=int)),
+        _planned("dismiss", "Dismiss an opportunity.", _arg("id", type=int)),
+    ],
+)
+
+agents = _group(
+    "agents",
+    "View or extend AGENTS.md.",
+    [
+        _planned("view", "Print AGENTS.md."),
+        _planned(
+            "add",
+            "Add a note to a section.",
+            _opt("--section", type=click.Choice(["workflow", "gotcha", "handoff"]), default="workflow"),
+            _opt("--note", multiple=True, required=True),
+        ),
+    ],
+)
+
+boundaries = _group(
+    "boundaries",
+    "Hard limits recorded in IDENTITY.md and their weekly review.",
+    [
+        _planned("show", "Show boundaries and review state.", _json()),
+        _planned("add", "Add a boundary rule.", _arg("rule", nargs=-1, required=True)),
+        _planned("confirm", "Confirm the weekly boundary review.", _opt("--note")),
+    ],
+)
+
+canary = _group(
+    "canary",
+    "Probe remote models and gate frozen routes.",
+    [
+        _planned("run", "Probe each remote route.", _opt("--provider")),
+        _planned("status", "Show canary records.", _json()),
+    ],
+)
+
+usage = _planned(
+    "usage",
+    "Token and cost ledger.",
+    _opt("--days", type=int, default=7, show_default=True),
+    _opt("--by", type=click.Choice(["provider", "model", "phase", "goal"])),
+    _json(),
+)
+
+argus = _planned("argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json())
+
+forensics = _group(
+    "forensics",
+    "Session checkpoints.",
+    [
+        _planned("latest", "Snapshots of the latest session.", _json()),
+        _planned("session", "Snapshots of one session.", _opt("--started-at"), _opt("--id", type=int), _json()),
+    ],
+)
+
+watchdog = _planned(
+    "watchdog",
+    "Supervise a daemon: restart on exit or stale heartbeat.",
+    _opt("--max-age-seconds", type=int, default=900, show_default=True),
+    _arg("command", nargs=-1, required=True),
+)
+
+telegram = _group(
+    "telegram",
+    "Steer Praxis from Telegram.",
+    [
+        _planned("doctor", "Check Telegram settings."),
+        _planned("poll-once", "Process pending updates once."),
+        _planned(
+            "run",
+            "Long-poll for updates.",
+            _opt("--cycles", type=int, default=0, show_default=True),
+            _opt("--sleep-ms", type=int, default=1500, show_default=True),
+        ),
+        _planned("send", "Send a message.", _opt("--chat-id", type=int, required=True), _opt("--text", required=True)),
+    ],
+)
+
+serve = _planned(
+    "serve",
+    "Serve the local dashboard.",
+    _opt("--host", default="127.0.0.1", show_default=True),
+    _opt("--port", type=int, default=8787, show_default=True),
+)
+
+export = _group(
+    "export",
+    "Export state bundles and audits.",
+    [
+        _planned("state", "Export the data dir.", _opt("--output", required=True), _opt("--overwrite", is_flag=True)),
+        _planned(
+            "audit",
+            "Export an audit report.",
+            _opt("--output", required=True),
+            _opt("--days", type=int, default=7, show_default=True),
+            _opt("--overwrite", is_flag=True),
+        ),
+    ],
+)
+
+import_ = _planned(
+    "import", "Import a state bundle.", _opt("--input", required=True), _opt("--overwrite", is_flag=True)
+)
+
+snapshots = _group(
+    "snapshots",
+    "Daily snapshots of the data dir.",
+    [
+        _planned("list", "List snapshots.", _json()),
+        _planned("create", "Create a snapshot now."),
+        _planned("prune", "Apply retention."),
+    ],
+)
+
+evals = _group(
+    "evals", "Operator evals.", [_planned("run", "Run evals.", _opt("--id", "eval_id"))]
+)
+
+COMMANDS = [
+    ask, run, queue, approve, reject, tools, memory, learn, agents, boundaries, canary, usage,
+    argus, forensics, watchdog, telegram, serve, export, import_, snapshots, evals,
+]

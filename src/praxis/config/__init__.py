@@ -1,0 +1,1 @@
+"""Typed configuration, loaded once at start-up. Environment access lives in `env`."""

@@ -1,0 +1,70 @@
+"""budgets.toml: per-session, per-ask, daily and monthly spending limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from praxis.config.reader import TableReader
+from praxis.config.toml_source import TomlSource
+
+
+@dataclass(frozen=True)
+class CallBudget:
+    max_attempts: int
+    max_tokens: int
+    max_cost_usd: float
+
+
+@dataclass(frozen=True)
+class PeriodBudget:
+    max_tokens: int
+    max_cost_usd: float
+
+
+@dataclass(frozen=True)
+class Budgets:
+    run: CallBudget = CallBudget(6, 3000, 0.25)
+    ask: CallBudget = CallBudget(1, 600, 0.05)
+    daily: PeriodBudget = PeriodBudget(200_000, 2.0)
+    monthly: PeriodBudget = PeriodBudget(4_000_000, 20.0)
+
+
+def parse_budgets(source: TomlSource | None) -> Budgets:
+    defaults = Budgets()
+    if source is None:
+        return defaults
+    return Budgets(
+        run=_call(TableReader.of(source, "run"), defaults.run),
+        ask=_call(TableReader.of(source, "ask"), defaults.ask),
+        daily=_period(TableReader.of(source, "daily"), defaults.daily),
+        monthly=_period(TableReader.of(source, "monthly"), defaults.monthly),
+    )
+
+
+def _positive_int(table: TableReader, key: str, default: int) -> int:
+    value = table.integer(key, default)
+    if value <= 0:
+        raise table.fail(key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number")
+    return value
+
+
+def _positive_float(table: TableReader, key: str, default: float) -> float:
+    value = table.number(key, default)
+    if value <= 0:
+        raise table.fail(key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number")
+    return value
+
+
+def _call(table: TableReader, default: CallBudget) -> CallBudget:
+    return CallBudget(
+        max_attempts=_positive_int(table, "max_attempts", default.max_attempts),
+        max_tokens=_positive_int(table, "max_tokens", default.max_tokens),
+        max_cost_usd=_positive_float(table, "max_cost_usd", default.max_cost_usd),
+    )
+
+
+def _period(table: TableReader, default: PeriodBudget) -> PeriodBudget:
+    return PeriodBudget(
+        max_tokens=_positive_int(table, "max_tokens", default.max_tokens),
+        max_cost_usd=_positive_float(table, "max_cost_usd", default.max_cost_usd),
+    )

@@ -1,0 +1,283 @@
+"""praxis.toml: the typed settings of one Praxis instance, their defaults and validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from praxis.config.reader import TableReader
+from praxis.config.toml_source import TomlSource
+
+BACKENDS = ("stub", "claude", "openai", "ollama", "router")
+BACKEND_LIST_TEXT = '"stub", "claude", "openai", "ollama", or "router"'
+
+
+@dataclass(frozen=True)
+class BudgetEntry:
+    source: str
+    priority: int
+    max_pct: float
+
+
+# Percentages sum to exactly 1.0 (the original's summed to 1.05).
+DEFAULT_CONTEXT_BUDGET: tuple[BudgetEntry, ...] = (
+    BudgetEntry("identity", 1, 0.05),
+    BudgetEntry("agents", 2, 0.05),
+    BudgetEntry("active_goals", 3, 0.10),
+    BudgetEntry("do_not_repeat", 4, 0.07),
+    BudgetEntry("known_bugs", 5, 0.06),
+    BudgetEntry("memory_hot", 6, 0.17),
+    BudgetEntry("memory_cold", 7, 0.11),
+    BudgetEntry("predictions", 8, 0.05),
+    BudgetEntry("patterns", 9, 0.05),
+    BudgetEntry("journal", 10, 0.05),
+    BudgetEntry("tools", 11, 0.05),
+    BudgetEntry("task", 12, 0.19),
+)
+
+
+@dataclass(frozen=True)
+class InstanceSettings:
+    name: str = "Praxis"
+    timezone: str = "UTC"
+    data_dir: str = ""
+
+
+@dataclass(frozen=True)
+class RuntimeSettings:
+    quiet_hours_start: str = "23:00"
+    quiet_hours_end: str = "07:00"
+    state_file: str = "session_state.json"
+    daily_backup_snapshots: bool = False
+    snapshot_retention_days: int = 7
+    snapshot_retention_count: int = 7
+
+
+@dataclass(frozen=True)
+class AgentSettings:
+    backend: str = "stub"
+    context_ceiling_pct: float = 0.8
+    profile: str = "quality"
+    model_pin: str | None = None
+    local_first_fallback: bool = False
+    freeze_on_model_regression: bool = False
+    max_tool_calls: int = 8
+    canary_max_age_days: int = 7
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    window_tokens: int = 12000
+    budget: tuple[BudgetEntry, ...] = DEFAULT_CONTEXT_BUDGET
+
+
+@dataclass(frozen=True)
+class MemorySettings:
+    hot_days: int = 14
+    hot_capacity: int = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance: InstanceSettings = InstanceSettings()
+    runtime: RuntimeSettings = RuntimeSettings()
+    database_path: str = "praxis.db"
+    security_level: int = 2
+    agent: AgentSettings = AgentSettings()
+    context: ContextSettings = ContextSettings()
+    memory: MemorySettings = MemorySettings()
+
+    def resolve(self, root: Path, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else root / path
+
+    def with_data_dir(self, root: Path) -> Settings:
+        return replace(self, instance=replace(self.instance, data_dir=str(root)))
+
+
+def parse_settings(source: TomlSource) -> Settings:
+    """Validate praxis.toml with the original's messages, each pointing at its line."""
+    instance = TableReader.of(source, "instance")
+    name = instance.string("name", "Praxis")
+    if not name.strip():
+        raise instance.fail("name", "instance.name must not be empty", 'set name = "Praxis"')
+    timezone = instance.string("timezone", "UTC")
+    _check_timezone(instance, timezone)
+
+    runtime = _parse_runtime(TableReader.of(source, "runtime"))
+
+    database = TableReader.of(source, "database")
+    db_path = database.string("path", "praxis.db")
+    if not db_path.strip():
+        raise database.fail("path", "database.path must not be empty", 'set path = "praxis.db"')
+
+    security = TableReader.of(source, "security")
+    level = security.integer("level", 2)
+    if not 1 <= level <= 4:
+        raise security.fail(
+            "level", "security.level must be between 1 and 4", "set level = 1, 2, 3 or 4"
+        )
+
+    return Settings(
+        instance=InstanceSettings(name=name, timezone=timezone),
+        runtime=runtime,
+        database_path=db_path,
+        security_level=level,
+        agent=_parse_agent(TableReader.of(source, "agent")),
+        context=_parse_context(source),
+        memory=_parse_memory(TableReader.of(source, "memory")),
+    )
+
+
+def _check_timezone(table: TableReader, timezone: str) -> None:
+    from praxis.clock import load_timezone
+    from praxis.errors import ConfigError
+
+    try:
+        load_timezone(timezone)
+    except ConfigError:
+        raise table.fail(
+            "timezone",
+            f"invalid timezone {timezone}",
+            "use an IANA name such as UTC or Europe/Berlin",
+        ) from None
+
+
+def _parse_runtime(table: TableReader) -> RuntimeSettings:
+    from praxis.clock import parse_hhmm
+
+    defaults = RuntimeSettings()
+    hours = {}
+    for key in ("quiet_hours_start", "quiet_hours_end"):
+        value = table.string(key, getattr(defaults, key))
+        try:
+            parse_hhmm(value)
+        except ValueError:
+            raise table.fail(
+                key,
+                f"invalid quiet-hours time {value}, expected HH:MM",
+                f'write {key} = "23:00" (24-hour clock)',
+            ) from None
+        hours[key] = value
+    state_file = table.string("state_file", defaults.state_file)
+    if not state_file.strip():
+        raise table.fail(
+            "state_file",
+            "runtime.state_file must not be empty",
+            'set state_file = "session_state.json"',
+        )
+    retention = {}
+    for key in ("snapshot_retention_days", "snapshot_retention_count"):
+        value = table.integer(key, getattr(defaults, key))
+        if value <= 0:
+            raise table.fail(key, f"runtime.{key} must be greater than 0", f"set {key} = 7")
+        retention[key] = value
+    return RuntimeSettings(
+        quiet_hours_start=hours["quiet_hours_start"],
+        quiet_hours_end=hours["quiet_hours_end"],
+        state_file=state_file,
+        daily_backup_snapshots=table.boolean("daily_backup_snapshots", False),
+        **retention,
+    )
+
+
+def _parse_agent(table: TableReader) -> AgentSettings:
+    defaults = AgentSettings()
+    backend = table.string("backend", defaults.backend)
+    if backend not in BACKENDS:
+        raise table.fail(
+            "backend",
+            f"agent.backend must be one of {BACKEND_LIST_TEXT}, got {backend}",
+            'set backend = "stub" to run offline',
+        )
+    ceiling = table.number("context_ceiling_pct", defaults.context_ceiling_pct)
+    if not 0.0 < ceiling <= 1.0:
+        raise table.fail(
+            "context_ceiling_pct",
+            "agent.context_ceiling_pct must be greater than 0.0 and at most 1.0",
+            "set context_ceiling_pct = 0.8",
+        )
+    profile = table.string("profile", defaults.profile)
+    if not profile.strip():
+        raise table.fail("profile", "agent.profile must not be empty", 'set profile = "quality"')
+    model_pin = table.optional_string("model_pin")
+    if model_pin is not None and not model_pin.strip() and backend in ("claude", "openai"):
+        raise table.fail(
+            "model_pin",
+            "agent.model_pin must not be blank when provided",
+            "remove model_pin or name a model",
+        )
+    max_tool_calls = table.integer("max_tool_calls", defaults.max_tool_calls)
+    if max_tool_calls <= 0:
+        raise table.fail(
+            "max_tool_calls", "agent.max_tool_calls must be greater than 0", "set max_tool_calls = 8"
+        )
+    canary_age = table.integer("canary_max_age_days", defaults.canary_max_age_days)
+    if canary_age <= 0:
+        raise table.fail(
+            "canary_max_age_days",
+            "agent.canary_max_age_days must be greater than 0",
+            "set canary_max_age_days = 7",
+        )
+    return AgentSettings(
+        backend=backend,
+        context_ceiling_pct=ceiling,
+        profile=profile,
+        model_pin=model_pin if model_pin and model_pin.strip() else None,
+        local_first_fallback=table.boolean("local_first_fallback", False),
+        freeze_on_model_regression=table.boolean("freeze_on_model_regression", False),
+        max_tool_calls=max_tool_calls,
+        canary_max_age_days=canary_age,
+    )
+
+
+def _parse_context(source: TomlSource) -> ContextSettings:
+    if "context" not in source.data:
+        return ContextSettings()
+    table = TableReader.of(source, "context")
+    window = table.integer("window_tokens")
+    if window <= 0:
+        raise table.fail(
+            "window_tokens", "context.window_tokens must be greater than 0", "set window_tokens = 12000"
+        )
+    entries = table.tables("budget")
+    if not entries:
+        raise table.fail(
+            "budget",
+            "context.budget must include at least one entry",
+            "add [[context.budget]] entries with source, priority and max_pct",
+        )
+    budget: list[BudgetEntry] = []
+    for entry in entries:
+        source_name = entry.string("source")
+        if not source_name.strip():
+            raise entry.fail("source", "context.budget source must not be empty", "name a source")
+        priority = entry.integer("priority")
+        if not 0 <= priority <= 255:
+            raise entry.fail(
+                "priority", "context.budget priority must be between 0 and 255", "use 1..255"
+            )
+        max_pct = entry.number("max_pct")
+        if not 0.0 < max_pct <= 1.0:
+            raise entry.fail(
+                "max_pct",
+                f"context.budget max_pct for {source_name} must be greater than 0.0 and at most 1.0",
+                "use a fraction such as 0.05",
+            )
+        budget.append(BudgetEntry(source_name, priority, max_pct))
+    if len({b.priority for b in budget}) != len(budget):
+        raise table.fail(
+            "budget", "context.budget priorities must be unique", "give every source its own priority"
+        )
+    return ContextSettings(window_tokens=window, budget=tuple(budget))
+
+
+def _parse_memory(table: TableReader) -> MemorySettings:
+    defaults = MemorySettings()
+    values = {}
+    for key in ("hot_days", "hot_capacity"):
+        value = table.integer(key, getattr(defaults, key))
+        if value <= 0:
+            raise table.fail(key, f"memory.{key} must be greater than 0", f"set {key} to a positive number")
+        values[key] = value
+    return MemorySettings(**values)

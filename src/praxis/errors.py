@@ -1,0 +1,66 @@
+"""One error tree. Each error carries its exit code and, when there is one, how to fix it.
+
+Only `praxis.cli.main` turns these into `error:` / `hint:` lines and an exit code.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class PraxisError(Exception):
+    """An expected failure: bad input, a refused action, a missing file."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(PraxisError):
+    """Bad command-line usage or invalid input (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
+    """A config or data file that cannot be parsed or fails validation (exit 2)."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        if path is not None:
+            where = f"{path} line {line}" if line is not None else path
+            message = f"{where}: {message}"
+        super().__init__(message, hint)
+        self.path = path
+        self.line = line
+
+
+class DataDirError(PraxisError):
+    """The data directory is missing, not initialized or unusable (exit 1)."""
+
+
+class NotAvailable(PraxisError):
+    """A command that is part of the surface but not built yet (exit 1)."""
+
+
+class CheckFailed(PraxisError):
+    """A health check (doctor, heartbeat check) ran and failed (exit 1)."""
+
+
+class StateError(PraxisError):
+    """An action refused because something is in the wrong state (exit 1)."""
+
+
+class LockHeld(PraxisError):
+    """Another Praxis process holds the lock this action needs (exit 1)."""

@@ -1,0 +1,1 @@
+"""Identity: foundation files and goals."""

@@ -1,0 +1,1 @@
+"""Operator surfaces in files: boundaries, AGENTS.md, heartbeat, setup, status, doctor."""

@@ -1,0 +1,230 @@
+"""`praxis doctor`: every check the original ran, plus database, secrets, disk and schedule sanity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from praxis.app import Praxis
+from praxis.errors import PraxisError
+from praxis.report import Report
+
+MIN_FREE_BYTES = 100 * 1024 * 1024
+LOW_FREE_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass
+class Check:
+    name: str
+    status: str = "ok"  # ok | warn | failed
+    message: str = ""
+    hint: str | None = None
+
+    @property
+    def line(self) -> str:
+        if self.status == "ok":
+            return "ok"
+        fix = f"; fix: {self.hint}" if self.hint else ""
+        return f"{self.status}: {self.message}{fix}"
+
+
+@dataclass
+class DoctorResult:
+    checks: list[Check]
+    report: Report = field(default_factory=Report)
+
+    @property
+    def failures(self) -> list[Check]:
+        return [c for c in self.checks if c.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _guard(name: str, body: Callable[[Check], None]) -> Check:
+    check = Check(name)
+    try:
+        body(check)
+    except PraxisError as exc:
+        check.status, check.message, check.hint = "failed", exc.message, exc.hint
+    return check
+
+
+def run_doctor(app: Praxis) -> DoctorResult:
+    counts = {"goal_criteria": 0, "evals": 0}
+    checks = [
+        _guard("config", lambda c: _check_config(app)),
+        _guard("identity", lambda c: _check_identity(app)),
+        _guard("goals", lambda c: _check_goals(app)),
+        _guard("database", lambda c: _check_database(app, c, counts)),
+        _guard("tools", lambda c: _check_tools(app, c)),
+        _guard("providers", lambda c: _check_providers(app, c)),
+        _guard("budgets", lambda c: _check_config(app)),
+        _guard("heartbeat", lambda c: _check_heartbeat(app)),
+        _guard("quality", lambda c: _check_quality(app, counts)),
+        _guard("env_file", lambda c: _check_env_file(app, c)),
+        _guard("quiet_hours", lambda c: _check_quiet_hours(app, c)),
+        _guard("disk", lambda c: _check_disk(app, c)),
+    ]
+    result = DoctorResult(checks)
+    report = result.report
+    report.add("doctor", "ok" if result.ok else "failed")
+    by_name = {c.name: c for c in checks}
+    for name in ("config", "identity", "database", "tools", "providers", "budgets", "heartbeat", "quality"):
+        _add_check(report, by_name[name])
+    report.add("goal_criteria", counts["goal_criteria"])
+    report.add("evals", counts["evals"])
+    report.add("backend", _backend(app))
+    for name in ("goals", "env_file", "quiet_hours", "disk"):
+        _add_check(report, by_name[name])
+    if counts.get("schema_version"):
+        report.add("schema_version", counts["schema_version"])
+    report.extra("checks", [c.__dict__ for c in checks])
+    return result
+
+
+def _add_check(report: Report, check: Check) -> None:
+    report.add(check.name, check.line, check.status)
+
+
+def _backend(app: Praxis) -> str:
+    try:
+        return app.config.backend
+    except PraxisError:
+        return "unknown"
+
+
+def _check_config(app: Praxis) -> None:
+    app.config  # noqa: B018 - loading validates every config file
+
+
+def _check_identity(app: Praxis) -> None:
+    from praxis.identity.foundation import validate_identity
+
+    validate_identity(app.data_dir)
+
+
+def _check_goals(app: Praxis) -> None:
+    from praxis.identity.goals import load_goals
+
+    load_goals(app.data_dir)
+
+
+def _check_database(app: Praxis, check: Check, counts: dict[str, int]) -> None:
+    from praxis.errors import CheckFailed
+    from praxis.storage.db import code_schema_version, integrity, missing_tables, schema_version
+
+    db = app.db
+    verdict = integrity(db)
+    if verdict != "ok":
+        raise CheckFailed(
+            f"integrity_check reported: {verdict}",
+            "restore the database from a snapshot (`praxis snapshots list`, `praxis import`)",
+        )
+    missing = missing_tables(db)
+    if missing:
+        raise CheckFailed(
+            f"tables missing from {app.database_file}: {', '.join(missing)}",
+            "restore the database from a snapshot or re-create it with `praxis init`",
+        )
+    version = schema_version(db)
+    counts["schema_version"] = version
+    check.message = f"schema_version={version}"
+    if version != code_schema_version():
+        raise CheckFailed(
+            f"schema version {version}, expected {code_schema_version()}", "run any praxis command to migrate"
+        )
+
+
+def _check_tools(app: Praxis, check: Check) -> None:
+    from praxis.tools.manifest import load_registry
+
+    check.message = f"{len(load_registry(app.data_dir.tools_dir))} registered"
+
+
+def _check_providers(app: Praxis, check: Check) -> None:
+    from praxis.config import env
+    from praxis.errors import CheckFailed
+
+    config = app.config
+    backend = config.backend
+    if backend == "stub":
+        check.message = "stub backend needs no keys"
+        return
+    routes = [r for r in config.routes if backend == "router" or r.provider == backend]
+    missing = [r.key_env for r in routes if r.key_env and not env.is_set(r.key_env)]
+    if backend != "router" and missing:
+        raise CheckFailed(
+            f"{missing[0]} is required for the {backend} provider",
+            f"export {missing[0]}=... (or put it in {app.data_dir.dotenv}, mode 600)",
+        )
+    if backend == "router" and missing and len(missing) == len([r for r in routes if r.key_env]):
+        if not any(r.provider == "ollama" for r in routes):
+            raise CheckFailed(
+                f"no router route has its API key set ({', '.join(sorted(set(missing)))})",
+                "export at least one key, or add an ollama route",
+            )
+    if missing:
+        check.status = "warn"
+        check.message = f"routes without keys are skipped: {', '.join(sorted(set(missing)))}"
+        check.hint = "export the key or remove the route from providers.toml"
+
+
+def _check_heartbeat(app: Praxis) -> None:
+    from praxis.operator.heartbeat import read_heartbeat
+
+    read_heartbeat(app.data_dir)
+
+
+def _check_quality(app: Praxis, counts: dict[str, int]) -> None:
+    from praxis.quality.specs import load_all_criteria, load_all_evals
+
+    counts["goal_criteria"] = len(load_all_criteria(app.data_dir.criteria_dir))
+    counts["evals"] = len(load_all_evals(app.data_dir.evals_dir))
+
+
+def _check_env_file(app: Praxis, check: Check) -> None:
+    from praxis.errors import CheckFailed
+
+    path = app.data_dir.dotenv
+    if not path.exists():
+        check.message = "absent"
+        return
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise CheckFailed(
+            f"{path} is readable by others (mode {mode:o})", f"chmod 600 {path}"
+        )
+    if path.stat().st_uid != os.getuid():
+        raise CheckFailed(f"{path} is not owned by the current user", f"chown $(id -u) {path}")
+
+
+def _check_quiet_hours(app: Praxis, check: Check) -> None:
+    from praxis.clock import parse_hhmm
+
+    runtime = app.config.settings.runtime
+    sh, sm = parse_hhmm(runtime.quiet_hours_start)
+    eh, em = parse_hhmm(runtime.quiet_hours_end)
+    quiet_minutes = ((eh * 60 + em) - (sh * 60 + sm)) % (24 * 60)
+    check.message = f"{runtime.quiet_hours_start}-{runtime.quiet_hours_end} {app.config.settings.instance.timezone}"
+    if quiet_minutes > 20 * 60:
+        check.status = "warn"
+        check.message += f": quiet for {quiet_minutes // 60}h a day"
+        check.hint = "shorten runtime.quiet_hours_* in praxis.toml, or the agent will rarely run"
+
+
+def _check_disk(app: Praxis, check: Check) -> None:
+    from praxis.errors import CheckFailed
+
+    free = shutil.disk_usage(app.data_dir.root).free
+    check.message = f"free={free // (1024 * 1024)}MiB"
+    if free < MIN_FREE_BYTES:
+        raise CheckFailed(
+            f"only {free // (1024 * 1024)} MiB free on the data dir's disk", "free some space; SQLite needs room to write"
+        )
+    if free < LOW_FREE_BYTES:
+        check.status = "warn"
+        check.hint = "free some space soon"

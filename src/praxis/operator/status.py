@@ -1,0 +1,181 @@
+"""`praxis status`: the original's keys in order, plus goals, today's budget and heartbeat age."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from praxis import clock
+from praxis.analysis.drift import SessionQuality, drift
+from praxis.app import Praxis
+from praxis.errors import CheckFailed, PraxisError
+from praxis.events import count_events, last_event
+from praxis.operator.review_state import count_canary_records, read_review_state
+from praxis.operator.usage_window import today_usage
+from praxis.report import Report
+
+
+def build_status(app: Praxis) -> Report:
+    report = Report()
+    root = app.data_dir.root
+    if not app.initialized:
+        report.add("status", "uninitialized")
+        report.add("data_dir", root)
+        report.add("hint", f"run `praxis --data-dir {root} init`")
+        return report
+
+    config = app.config
+    settings = config.settings
+    state = _read_state(app)
+    db = app.db
+    now = clock.now()
+    review = read_review_state(app.data_dir)
+
+    report.add("status", "ready")
+    report.add("instance", settings.instance.name)
+    report.add("backend", config.backend)
+    report.add("profile", settings.agent.profile)
+    report.add("freeze_on_model_regression", settings.agent.freeze_on_model_regression)
+    report.add("data_dir", root)
+    report.add("phase", str(state.get("current_phase") or "sleep").lower())
+    report.add("last_outcome", state.get("last_outcome") or "none")
+    report.add("repeated_reads_avoided", int(state.get("repeated_reads_avoided") or 0))
+    report.add("anatomy_entries", _count(db, "SELECT COUNT(*) FROM anatomy_index"))
+    report.add(
+        "pending_approvals",
+        _count(db, "SELECT COUNT(*) FROM approval_requests WHERE status = 'pending'"),
+    )
+    report.add(
+        "pending_opportunities",
+        _count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'pending'"),
+    )
+    report.add("registered_tools", _count_tools(app))
+    report.add("drift_status", _drift_status(db))
+    dnr = _count(db, "SELECT COUNT(*) FROM do_not_repeat")
+    bugs = _count(db, "SELECT COUNT(*) FROM known_bugs WHERE resolved_at IS NULL")
+    report.add("operational_memory", f"dnr={dnr} bugs={bugs}", {"dnr": dnr, "bugs": bugs})
+    report.add("event_count", count_events(app.data_dir.events))
+    report.add("canary_records", count_canary_records(app.data_dir))
+    report.add("boundary_review_due", review.due(now))
+    _add_goals(report, app)
+    _add_budget_today(report, app, db)
+
+    if state.get("selected_tool_name"):
+        report.add("selected_tool", state["selected_tool_name"])
+    event = last_event(app.data_dir.events)
+    if event is not None:
+        report.add("last_event", event.kind)
+    _add_heartbeat(report, app)
+    if review.last_confirmed_at:
+        report.add("last_boundary_review", review.last_confirmed_at)
+    _add_last_session(report, db)
+    return report
+
+
+def _count(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def _read_state(app: Praxis) -> dict[str, Any]:
+    try:
+        raw = json.loads(app.state_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {"current_phase": "unknown", "last_outcome": "state_file_unreadable"}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _count_tools(app: Praxis) -> int:
+    from praxis.tools.manifest import load_registry
+
+    return len(load_registry(app.data_dir.tools_dir))
+
+
+def _drift_status(db: sqlite3.Connection) -> str:
+    rows = db.execute(
+        "SELECT reviewer_failures, eval_failures, outcome FROM sessions ORDER BY id DESC LIMIT 10"
+    ).fetchall()
+    return drift([SessionQuality(r[0], r[1], r[2]) for r in rows]).status
+
+
+def _add_goals(report: Report, app: Praxis) -> None:
+    from praxis.identity.goals import load_goals
+
+    goals = load_goals(app.data_dir)
+    done = sum(1 for g in goals if g.done)
+    report.add(
+        "goals", f"open={len(goals) - done} done={done}", {"open": len(goals) - done, "done": done}
+    )
+
+
+def _add_budget_today(report: Report, app: Praxis, db: sqlite3.Connection) -> None:
+    daily = app.config.budgets.daily
+    usage = today_usage(db, app.config.settings.instance.timezone)
+    cost = "unknown" if usage.cost_unknown else f"{usage.cost_usd:.6f}"
+    report.add(
+        "budget_today",
+        f"tokens={usage.tokens}/{daily.max_tokens} est_cost_usd={cost}/{daily.max_cost_usd:.6f}",
+        {
+            "tokens": usage.tokens,
+            "max_tokens": daily.max_tokens,
+            "est_cost_usd": None if usage.cost_unknown else usage.cost_usd,
+            "max_cost_usd": daily.max_cost_usd,
+        },
+    )
+
+
+def _add_heartbeat(report: Report, app: Praxis) -> None:
+    from praxis.operator.heartbeat import read_heartbeat
+
+    try:
+        beat = read_heartbeat(app.data_dir)
+    except CheckFailed:
+        return
+    report.add(
+        "heartbeat",
+        f"phase={beat.phase} updated_at={beat.updated_at}",
+        {"phase": beat.phase, "updated_at": beat.updated_at},
+    )
+    report.add("heartbeat_age_seconds", clock.age_seconds(beat.updated))
+
+
+def _add_last_session(report: Report, db: sqlite3.Connection) -> None:
+    row = db.execute(
+        "SELECT id, session_num, outcome, ended_at FROM sessions ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        report.add("last_session", "none")
+        return
+    report.add(
+        "last_session",
+        f"#{row['session_num']} {row['outcome']}",
+        {"id": row["id"], "session_num": row["session_num"], "outcome": row["outcome"]},
+    )
+    report.add("last_session_ended_at", row["ended_at"])
+    review = db.execute(
+        "SELECT status FROM review_runs WHERE session_id = ? ORDER BY id DESC LIMIT 1", (row["id"],)
+    ).fetchone()
+    if review is not None:
+        report.add("last_review", review["status"])
+    _add_last_eval(report, db, int(row["id"]))
+
+
+def _add_last_eval(report: Report, db: sqlite3.Connection, session_id: int) -> None:
+    rows = db.execute(
+        "SELECT status, severity FROM eval_runs WHERE session_id = ?", (session_id,)
+    ).fetchall()
+    if not rows:
+        return
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in ("passed", "failed", "skipped")}
+    trust = sum(1 for r in rows if r["status"] == "failed" and r["severity"] == "trust_damaging")
+    report.add(
+        "last_eval",
+        f"passed={counts['passed']} failed={counts['failed']} skipped={counts['skipped']} "
+        f"trust_failures={trust}",
+        {**counts, "trust_failures": trust},
+    )
+
+
+__all__ = ["PraxisError", "build_status"]

@@ -1,0 +1,1 @@
+"""Quality gates: goal criteria (reviewer), operator evals, postmortems."""

@@ -1,0 +1,48 @@
+"""A command result: ordered `key: value` facts that render as text lines or one JSON object."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+_SAME: Any = object()
+
+
+@dataclass
+class Report:
+    """Ordered facts. Text: one `key: value` per line; JSON: the same keys (plus extras)."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, key: str, value: object, json_value: Any = _SAME) -> Report:
+        """Add a `key: value` line; `json_value` is the JSON form when it differs."""
+        self.lines.append((key, _text(value)))
+        self.data[key] = value if json_value is _SAME else json_value
+        return self
+
+    def extra(self, key: str, value: Any) -> Report:
+        """A JSON-only field (no text line)."""
+        self.data[key] = value
+        return self
+
+    def raw(self, line: str) -> Report:
+        """A text-only line that is not `key: value` (list items)."""
+        self.lines.append(("", line))
+        return self
+
+    def to_text(self) -> str:
+        return "\n".join(f"{k}: {v}" if k else v for k, v in self.lines)
+
+    def to_json(self) -> str:
+        return json.dumps(self.data, indent=2, ensure_ascii=False, default=str)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    return str(value)

@@ -1,0 +1,1 @@
+"""Tools: manifests, registry, policy, approvals, execution."""

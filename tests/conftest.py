@@ -1,0 +1,99 @@
+"""Shared fixtures: the installed `praxis` command, initialized data dirs, a clean environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from praxis.config import env
+
+# Variables that would leak the developer's setup into tests.
+_SCRUBBED = (
+    "PRAXIS_DATA_DIR",
+    "PRAXIS_FIXED_NOW",
+    "PRAXIS_DEBUG",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "OPENAI_BASE_URL",
+    "OLLAMA_HOST",
+    "PRAXIS_TELEGRAM_BOT_TOKEN",
+    "PRAXIS_TELEGRAM_ALLOWED_CHAT_IDS",
+)
+
+
+def praxis_executable() -> list[str]:
+    script = Path(sys.executable).with_name("praxis")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "praxis"]
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def lines(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for line in self.stdout.splitlines():
+            key, sep, value = line.partition(": ")
+            if sep and key not in out:
+                out[key] = value
+        return out
+
+
+@dataclass
+class PraxisRunner:
+    """Runs the installed `praxis` command as an operator would."""
+
+    data_dir: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
+        merged = {**self.env, **(env or {})}
+        proc = subprocess.run(
+            [*praxis_executable(), "--data-dir", str(self.data_dir), *args],
+            capture_output=True,
+            text=True,
+            env=merged,
+            input=stdin,
+            timeout=120,
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
+    base["HOME"] = str(home)
+    base.pop("XDG_DATA_HOME", None)
+    return base
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in _SCRUBBED:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    env.clear_dotenv()
+    yield
+    env.clear_dotenv()
+
+
+@pytest.fixture
+def praxis(tmp_path: Path) -> PraxisRunner:
+    """A runner on a not-yet-initialized data dir `tmp_path/data`."""
+    return PraxisRunner(tmp_path / "data", clean_env(tmp_path / "home"))
+
+
+@pytest.fixture
+def initialized(praxis: PraxisRunner) -> PraxisRunner:
+    result = praxis("init", "--name", "Praxis", "--timezone", "UTC")
+    assert result.returncode == 0, result.stderr
+    return praxis
