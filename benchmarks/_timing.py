@@ -26,7 +26,9 @@ def best_of(command: Sequence[str], runs: int, env: dict[str, str] | None = None
     return best
 
 
-def interleaved(commands: dict[str, Sequence[str]], runs: int, env: dict[str, str] | None = None) -> dict[str, float]:
+def interleaved(
+    commands: dict[str, Sequence[str]], runs: int, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """Best time of each command, alternating them so machine noise hits all alike."""
     best = {name: float("inf") for name in commands}
     for _ in range(runs):

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import interleaved, praxis_command  # noqa: E402
+from _timing import interleaved, praxis_command
 
 
 def main() -> int:

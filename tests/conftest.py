@@ -55,7 +55,9 @@ class PraxisRunner:
     data_dir: Path
     env: dict[str, str]
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    ) -> Result:
         merged = {**self.env, **(env or {})}
         proc = subprocess.run(
             [*praxis_executable(), "--data-dir", str(self.data_dir), *args],

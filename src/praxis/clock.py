@@ -19,7 +19,9 @@ def parse_timestamp(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise UsageError(f"invalid timestamp {value}", "use RFC 3339, e.g. 2026-05-01T08:00:00Z") from exc
+        raise UsageError(
+            f"invalid timestamp {value}", "use RFC 3339, e.g. 2026-05-01T08:00:00Z"
+        ) from exc
     if parsed.tzinfo is None:
         raise UsageError(
             f"invalid timestamp {value}: missing timezone", "add Z or an offset such as +00:00"
@@ -55,7 +57,9 @@ def load_timezone(name: str) -> tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if not name or name != name.strip() or name.startswith("/") or ".." in name:
-        raise ConfigError(f"invalid timezone {name}", "use an IANA name such as UTC or Europe/Berlin")
+        raise ConfigError(
+            f"invalid timezone {name}", "use an IANA name such as UTC or Europe/Berlin"
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:

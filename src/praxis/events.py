@@ -50,6 +50,8 @@ def parse_event(line: str) -> Event | None:
     try:
         raw = json.loads(line)
         inner = raw["event"]
-        return Event(str(inner["kind"]), str(inner.get("detail", "")), str(raw.get("emitted_at", "")))
+        return Event(
+            str(inner["kind"]), str(inner.get("detail", "")), str(raw.get("emitted_at", ""))
+        )
     except (ValueError, KeyError, TypeError):
         return None

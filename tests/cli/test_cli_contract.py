@@ -20,9 +20,31 @@ def test_help_lists_the_whole_surface(praxis: PraxisRunner) -> None:
     result = praxis("--help")
     assert result.returncode == 0
     for command in (
-        "init", "status", "doctor", "ask", "run", "goals", "queue", "approve", "reject", "tools",
-        "memory", "learn", "agents", "boundaries", "canary", "usage", "argus", "forensics",
-        "heartbeat", "watchdog", "telegram", "serve", "export", "import", "snapshots",
+        "init",
+        "status",
+        "doctor",
+        "ask",
+        "run",
+        "goals",
+        "queue",
+        "approve",
+        "reject",
+        "tools",
+        "memory",
+        "learn",
+        "agents",
+        "boundaries",
+        "canary",
+        "usage",
+        "argus",
+        "forensics",
+        "heartbeat",
+        "watchdog",
+        "telegram",
+        "serve",
+        "export",
+        "import",
+        "snapshots",
     ):
         assert f"  {command} " in result.stdout, command
 
@@ -36,7 +58,13 @@ def test_unknown_flag_is_usage_error(initialized: PraxisRunner) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["run", "--once"], ["ask", "hi"], ["tools", "list"], ["serve"], ["export", "state", "--output", "x"]],
+    [
+        ["run", "--once"],
+        ["ask", "hi"],
+        ["tools", "list"],
+        ["serve"],
+        ["export", "state", "--output", "x"],
+    ],
 )
 def test_planned_commands_say_not_available(initialized: PraxisRunner, args: list[str]) -> None:
     result = initialized(*args)
@@ -77,15 +105,23 @@ def test_heartbeat_status_and_check(praxis: PraxisRunner) -> None:
     assert fresh.lines()["phase"] == "sleep"
     stale = praxis("heartbeat", "check", env={"PRAXIS_FIXED_NOW": "2026-05-01T08:20:00Z"})
     assert stale.returncode == 1
-    assert stale.stderr.splitlines()[0] == "error: heartbeat is stale: age=1200s max=900s phase=sleep"
+    assert (
+        stale.stderr.splitlines()[0] == "error: heartbeat is stale: age=1200s max=900s phase=sleep"
+    )
     custom = praxis(
-        "heartbeat", "check", "--max-age-seconds", "1300", env={"PRAXIS_FIXED_NOW": "2026-05-01T08:20:00Z"}
+        "heartbeat",
+        "check",
+        "--max-age-seconds",
+        "1300",
+        env={"PRAXIS_FIXED_NOW": "2026-05-01T08:20:00Z"},
     )
     assert custom.returncode == 0
     zero = praxis("heartbeat", "check", "--max-age-seconds", "0")
     assert zero.returncode == 2
     assert "max_age_seconds must be greater than 0" in zero.stderr
-    status = praxis("heartbeat", "status", "--json", env={"PRAXIS_FIXED_NOW": "2026-05-01T08:00:30Z"})
+    status = praxis(
+        "heartbeat", "status", "--json", env={"PRAXIS_FIXED_NOW": "2026-05-01T08:00:30Z"}
+    )
     data = json.loads(status.stdout)
     assert data["heartbeat"] == "ok" and data["age_seconds"] == 30 and data["component"] == "praxis"
 

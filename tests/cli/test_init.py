@@ -9,11 +9,29 @@ from pathlib import Path
 from tests.conftest import PraxisRunner
 
 SPEC_FILES = [
-    "IDENTITY.md", "GOALS.md", "ROADMAP.md", "JOURNAL.md", "METRICS.md", "PATTERNS.md",
-    "LEARNINGS.md", "AGENTS.md", "CAPABILITIES.md", "PROPOSALS.md", "DAY_COUNT", "praxis.toml",
-    "providers.toml", "budgets.toml", "profiles.toml", "model_canary.json", "boundary_review.json",
-    "heartbeat.json", "praxis.db", "goals/criteria/G-001.json", "evals/foundation-smoke.json",
-    "learning/sources/operator-notes.md", "tools/internal-maintenance.toml",
+    "IDENTITY.md",
+    "GOALS.md",
+    "ROADMAP.md",
+    "JOURNAL.md",
+    "METRICS.md",
+    "PATTERNS.md",
+    "LEARNINGS.md",
+    "AGENTS.md",
+    "CAPABILITIES.md",
+    "PROPOSALS.md",
+    "DAY_COUNT",
+    "praxis.toml",
+    "providers.toml",
+    "budgets.toml",
+    "profiles.toml",
+    "model_canary.json",
+    "boundary_review.json",
+    "heartbeat.json",
+    "praxis.db",
+    "goals/criteria/G-001.json",
+    "evals/foundation-smoke.json",
+    "learning/sources/operator-notes.md",
+    "tools/internal-maintenance.toml",
     "tools/praxis-data-write.toml",
 ]
 
@@ -70,7 +88,9 @@ def test_init_keeps_operator_edits_and_comments(initialized: PraxisRunner) -> No
     assert "G-002: Water the plants" in goals.read_text()
 
 
-def test_init_rehomes_data_dir_preserving_comments(initialized: PraxisRunner, tmp_path: Path) -> None:
+def test_init_rehomes_data_dir_preserving_comments(
+    initialized: PraxisRunner, tmp_path: Path
+) -> None:
     config = initialized.data_dir / "praxis.toml"
     config.write_text(config.read_text().replace("[security]", "# operator comment\n[security]"))
     moved = tmp_path / "moved"
@@ -110,7 +130,9 @@ def test_init_with_broken_existing_config_changes_nothing(initialized: PraxisRun
     assert _digests(initialized.data_dir) == before
 
 
-def test_data_dir_from_environment_and_after_subcommand(praxis: PraxisRunner, tmp_path: Path) -> None:
+def test_data_dir_from_environment_and_after_subcommand(
+    praxis: PraxisRunner, tmp_path: Path
+) -> None:
     target = tmp_path / "envdir"
     result = PraxisRunner(praxis.data_dir, {**praxis.env, "PRAXIS_DATA_DIR": str(target)})
     # --data-dir on the command line wins over the environment.
@@ -126,7 +148,9 @@ def test_data_dir_from_environment_and_after_subcommand(praxis: PraxisRunner, tm
     assert (target / "praxis.toml").is_file()
     proc = subprocess.run(
         [*praxis_executable(), "status", "--data-dir", str(praxis.data_dir)],
-        env=praxis.env, capture_output=True, text=True,
+        env=praxis.env,
+        capture_output=True,
+        text=True,
     )
     assert f"data_dir: {praxis.data_dir}" in proc.stdout
 
@@ -136,7 +160,9 @@ def test_default_data_dir_uses_xdg_then_home(praxis: PraxisRunner, tmp_path: Pat
 
     from tests.conftest import praxis_executable
 
-    proc = subprocess.run([*praxis_executable(), "status"], env=praxis.env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [*praxis_executable(), "status"], env=praxis.env, capture_output=True, text=True
+    )
     assert f"data_dir: {tmp_path / 'home' / '.local' / 'share' / 'praxis'}" in proc.stdout
     env = {**praxis.env, "XDG_DATA_HOME": str(tmp_path / "xdg")}
     proc = subprocess.run([*praxis_executable(), "status"], env=env, capture_output=True, text=True)

@@ -8,14 +8,38 @@ import os
 from tests.conftest import PraxisRunner
 
 STATUS_KEYS = [
-    "status", "instance", "backend", "profile", "freeze_on_model_regression", "data_dir", "phase",
-    "last_outcome", "repeated_reads_avoided", "anatomy_entries", "pending_approvals",
-    "pending_opportunities", "registered_tools", "drift_status", "operational_memory",
-    "event_count", "canary_records", "boundary_review_due",
+    "status",
+    "instance",
+    "backend",
+    "profile",
+    "freeze_on_model_regression",
+    "data_dir",
+    "phase",
+    "last_outcome",
+    "repeated_reads_avoided",
+    "anatomy_entries",
+    "pending_approvals",
+    "pending_opportunities",
+    "registered_tools",
+    "drift_status",
+    "operational_memory",
+    "event_count",
+    "canary_records",
+    "boundary_review_due",
 ]
 DOCTOR_KEYS = [
-    "doctor", "config", "identity", "database", "tools", "providers", "budgets", "heartbeat",
-    "quality", "goal_criteria", "evals", "backend",
+    "doctor",
+    "config",
+    "identity",
+    "database",
+    "tools",
+    "providers",
+    "budgets",
+    "heartbeat",
+    "quality",
+    "goal_criteria",
+    "evals",
+    "backend",
 ]
 
 
@@ -89,12 +113,17 @@ def test_invalid_config_value_names_line_key_and_fix(initialized: PraxisRunner) 
     config = initialized.data_dir / "praxis.toml"
     text = config.read_text().replace('backend = "stub"', 'backend = "gpt"')
     config.write_text(text)
-    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith('backend = "gpt"'))) + 1
+    line = (
+        text.splitlines().index(
+            next(x for x in text.splitlines() if x.startswith('backend = "gpt"'))
+        )
+        + 1
+    )
     result = initialized("status")
     assert result.returncode == 2
     assert result.stderr.startswith(
-        f"error: {config} line {line}: agent.backend must be one of \"stub\", \"claude\", "
-        "\"openai\", \"ollama\", or \"router\", got gpt\nhint: "
+        f'error: {config} line {line}: agent.backend must be one of "stub", "claude", '
+        '"openai", "ollama", or "router", got gpt\nhint: '
     )
 
 
@@ -120,7 +149,9 @@ def test_doctor_missing_identity_file_exits_1_naming_it(initialized: PraxisRunne
     result = initialized("doctor")
     assert result.returncode == 1
     assert result.lines()["doctor"] == "failed"
-    assert result.lines()["identity"].startswith(f"failed: missing required identity file {identity}")
+    assert result.lines()["identity"].startswith(
+        f"failed: missing required identity file {identity}"
+    )
     assert f"missing required identity file {identity}" in result.stderr
     assert "hint: " in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -54,12 +53,16 @@ def run_cli(args: list[str]) -> int:
             traceback.print_exc()
             return EXIT_FAILED
         log = _write_crash_log(args)
-        _say_error(f"internal error: {type(exc).__name__}: {exc}", f"details in {log}; rerun with --debug")
+        _say_error(
+            f"internal error: {type(exc).__name__}: {exc}", f"details in {log}; rerun with --debug"
+        )
         return EXIT_FAILED
     return int(result) if isinstance(result, int) else 0
 
 
 def _write_crash_log(args: list[str]) -> Path:
+    import tempfile
+
     from praxis import clock
     from praxis.files import append_record
 
@@ -79,6 +82,8 @@ def _write_crash_log(args: list[str]) -> Path:
 
 
 def _log_dir(args: list[str]) -> Path:
+    import tempfile
+
     from praxis.paths import resolve_data_dir
 
     option = None

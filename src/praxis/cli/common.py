@@ -46,7 +46,9 @@ def app(ctx: click.Context, *, initialized: bool = True) -> Praxis:
 
 
 def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of lines.")(func)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON object instead of lines."
+    )(func)
 
 
 def emit(report: Report, as_json: bool = False) -> None:

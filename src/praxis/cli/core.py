@@ -8,13 +8,20 @@ from praxis.cli.common import app, emit, json_option
 
 
 @click.command()
-@click.option("--name", default=None, help='Instance name (default "Praxis"; ignored if already initialized).')
+@click.option(
+    "--name", default=None, help='Instance name (default "Praxis"; ignored if already initialized).'
+)
 @click.option("--timezone", default=None, help='IANA timezone (default "UTC"), e.g. Europe/Berlin.')
 @click.option(
-    "--security-level", type=int, default=None, help="1 (strict) .. 4; tools above it are refused (default 2)."
+    "--security-level",
+    type=int,
+    default=None,
+    help="1 (strict) .. 4; tools above it are refused (default 2).",
 )
 @click.pass_context
-def init(ctx: click.Context, name: str | None, timezone: str | None, security_level: int | None) -> None:
+def init(
+    ctx: click.Context, name: str | None, timezone: str | None, security_level: int | None
+) -> None:
     """Create the data directory, or complete it. Never overwrites a file you own."""
     from praxis.operator.setup import initialize
     from praxis.report import Report
@@ -60,4 +67,3 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
         )
 
 
-COMMANDS = [init, status, doctor]

@@ -31,7 +31,9 @@ def heartbeat_status(ctx: click.Context, as_json: bool) -> None:
 
 
 @heartbeat.command("check")
-@click.option("--max-age-seconds", type=int, default=900, show_default=True, help="Stale after this age.")
+@click.option(
+    "--max-age-seconds", type=int, default=900, show_default=True, help="Stale after this age."
+)
 @json_option
 @click.pass_context
 def heartbeat_check(ctx: click.Context, max_age_seconds: int, as_json: bool) -> None:
@@ -57,4 +59,3 @@ def _beat_report(first_key: str, beat: Heartbeat, age: int) -> Report:
     return report
 
 
-COMMANDS = [heartbeat]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from praxis.cli.common import json_option, not_available
+from praxis.cli.common import not_available
 
 
 def _stub(ctx: click.Context, **_: object) -> None:
@@ -106,10 +106,17 @@ memory = _group(
     "memory",
     "Search and curate memories.",
     [
-        _planned("search", "Search memories.", _arg("query", nargs=-1, required=True),
-                 _opt("--limit", type=int, default=10), _json()),
+        _planned(
+            "search",
+            "Search memories.",
+            _arg("query", nargs=-1, required=True),
+            _opt("--limit", type=int, default=10),
+            _json(),
+        ),
         _planned("add", "Add a memory.", _arg("text", nargs=-1, required=True), _opt("--tags")),
-        _planned("list", "List memories.", _opt("--tier", type=click.Choice(["hot", "cold", "ops"]))),
+        _planned(
+            "list", "List memories.", _opt("--tier", type=click.Choice(["hot", "cold", "ops"]))
+        ),
         _planned("forget", "Forget a memory.", _arg("id", type=int)),
         _planned("consolidate", "Merge old hot memories into cold memories."),
         _planned("resolve", "Mark a known bug resolved.", _arg("id", type=int)),
@@ -136,7 +143,11 @@ agents = _group(
         _planned(
             "add",
             "Add a note to a section.",
-            _opt("--section", type=click.Choice(["workflow", "gotcha", "handoff"]), default="workflow"),
+            _opt(
+                "--section",
+                type=click.Choice(["workflow", "gotcha", "handoff"]),
+                default="workflow",
+            ),
             _opt("--note", multiple=True, required=True),
         ),
     ],
@@ -169,14 +180,22 @@ usage = _planned(
     _json(),
 )
 
-argus = _planned("argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json())
+argus = _planned(
+    "argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json()
+)
 
 forensics = _group(
     "forensics",
     "Session checkpoints.",
     [
         _planned("latest", "Snapshots of the latest session.", _json()),
-        _planned("session", "Snapshots of one session.", _opt("--started-at"), _opt("--id", type=int), _json()),
+        _planned(
+            "session",
+            "Snapshots of one session.",
+            _opt("--started-at"),
+            _opt("--id", type=int),
+            _json(),
+        ),
     ],
 )
 
@@ -199,7 +218,12 @@ telegram = _group(
             _opt("--cycles", type=int, default=0, show_default=True),
             _opt("--sleep-ms", type=int, default=1500, show_default=True),
         ),
-        _planned("send", "Send a message.", _opt("--chat-id", type=int, required=True), _opt("--text", required=True)),
+        _planned(
+            "send",
+            "Send a message.",
+            _opt("--chat-id", type=int, required=True),
+            _opt("--text", required=True),
+        ),
     ],
 )
 
@@ -214,7 +238,12 @@ export = _group(
     "export",
     "Export state bundles and audits.",
     [
-        _planned("state", "Export the data dir.", _opt("--output", required=True), _opt("--overwrite", is_flag=True)),
+        _planned(
+            "state",
+            "Export the data dir.",
+            _opt("--output", required=True),
+            _opt("--overwrite", is_flag=True),
+        ),
         _planned(
             "audit",
             "Export an audit report.",
@@ -226,7 +255,10 @@ export = _group(
 )
 
 import_ = _planned(
-    "import", "Import a state bundle.", _opt("--input", required=True), _opt("--overwrite", is_flag=True)
+    "import",
+    "Import a state bundle.",
+    _opt("--input", required=True),
+    _opt("--overwrite", is_flag=True),
 )
 
 snapshots = _group(
@@ -239,11 +271,4 @@ snapshots = _group(
     ],
 )
 
-evals = _group(
-    "evals", "Operator evals.", [_planned("run", "Run evals.", _opt("--id", "eval_id"))]
-)
-
-COMMANDS = [
-    ask, run, queue, approve, reject, tools, memory, learn, agents, boundaries, canary, usage,
-    argus, forensics, watchdog, telegram, serve, export, import_, snapshots, evals,
-]
+evals = _group("evals", "Operator evals.", [_planned("run", "Run evals.", _opt("--id", "eval_id"))])

@@ -44,14 +44,18 @@ def parse_budgets(source: TomlSource | None) -> Budgets:
 def _positive_int(table: TableReader, key: str, default: int) -> int:
     value = table.integer(key, default)
     if value <= 0:
-        raise table.fail(key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number")
+        raise table.fail(
+            key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number"
+        )
     return value
 
 
 def _positive_float(table: TableReader, key: str, default: float) -> float:
     value = table.number(key, default)
     if value <= 0:
-        raise table.fail(key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number")
+        raise table.fail(
+            key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number"
+        )
     return value
 
 

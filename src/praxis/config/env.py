@@ -14,9 +14,10 @@ _dotenv: dict[str, str] = {}
 
 def get(name: str) -> str | None:
     value = os.environ.get(name)
-    if value is not None:
+    if value:
         return value
-    return _dotenv.get(name)
+    # An empty variable (e.g. a compose pass-through of an unset host value) does not hide .env.
+    return _dotenv.get(name, value)
 
 
 def is_set(name: str) -> bool:

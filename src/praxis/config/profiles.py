@@ -42,7 +42,9 @@ def parse_profiles(source: TomlSource | None) -> tuple[Profile, ...]:
         if not name.strip():
             raise entry.fail("name", "profile name must not be empty", 'set name = "quality"')
         if any(p.name == name for p in profiles):
-            raise entry.fail("name", f"duplicate model profile {name}", "give each profile a unique name")
+            raise entry.fail(
+                "name", f"duplicate model profile {name}", "give each profile a unique name"
+            )
         override = entry.optional_string("backend_override")
         if override is not None and override not in BACKENDS:
             raise entry.fail(
@@ -57,9 +59,11 @@ def parse_profiles(source: TomlSource | None) -> tuple[Profile, ...]:
                 f"profile {name} has invalid context ceiling",
                 "use a fraction greater than 0 and at most 1",
             )
-        local_first = entry.boolean("local_first_fallback", False) if entry.has(
-            "local_first_fallback"
-        ) else None
+        local_first = (
+            entry.boolean("local_first_fallback", False)
+            if entry.has("local_first_fallback")
+            else None
+        )
         profiles.append(Profile(name, override, local_first, ceiling))
     return tuple(profiles)
 

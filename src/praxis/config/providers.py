@@ -14,7 +14,11 @@ DEFAULT_BASE_URL = {
     "openai": "https://api.openai.com/v1",
     "ollama": "http://127.0.0.1:11434",
 }
-DEFAULT_MODEL = {"claude": "claude-3-5-sonnet-latest", "openai": "gpt-5.4-mini", "ollama": "llama3.2"}
+DEFAULT_MODEL = {
+    "claude": "claude-3-5-sonnet-latest",
+    "openai": "gpt-5.4-mini",
+    "ollama": "llama3.2",
+}
 OPENAI_APIS = ("chat", "responses")
 
 
@@ -60,7 +64,9 @@ def parse_routes(source: TomlSource | None) -> tuple[Route, ...]:
 def _parse_route(entry: TableReader) -> Route:
     provider = entry.string("provider")
     if provider not in PROVIDERS:
-        raise entry.fail("provider", f"unsupported provider {provider}", "use claude, openai or ollama")
+        raise entry.fail(
+            "provider", f"unsupported provider {provider}", "use claude, openai or ollama"
+        )
     model = entry.string("model", "")
     if not model.strip():
         raise entry.fail("model", f"provider {provider} must define a model", 'add model = "..."')
@@ -73,10 +79,16 @@ def _parse_route(entry: TableReader) -> Route:
         )
     api = entry.string("api", "chat")
     if api not in OPENAI_APIS:
-        raise entry.fail("api", f"provider {provider} api must be chat or responses, got {api}", 'set api = "chat"')
+        raise entry.fail(
+            "api",
+            f"provider {provider} api must be chat or responses, got {api}",
+            'set api = "chat"',
+        )
     timeout = entry.number("timeout_seconds", 45.0)
     if timeout <= 0:
-        raise entry.fail("timeout_seconds", "timeout_seconds must be greater than 0", "set timeout_seconds = 45")
+        raise entry.fail(
+            "timeout_seconds", "timeout_seconds must be greater than 0", "set timeout_seconds = 45"
+        )
     prices = {}
     for key in ("input_cost_per_million_usd", "output_cost_per_million_usd"):
         value = entry.optional_number(key)
@@ -85,7 +97,9 @@ def _parse_route(entry: TableReader) -> Route:
         prices[key] = value
     key_env = entry.optional_string("api_key_env")
     if key_env is not None and not key_env.strip():
-        raise entry.fail("api_key_env", "api_key_env must not be blank", "name an environment variable")
+        raise entry.fail(
+            "api_key_env", "api_key_env must not be blank", "name an environment variable"
+        )
     return Route(
         provider=provider,
         model=model,

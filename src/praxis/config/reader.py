@@ -38,7 +38,7 @@ class TableReader:
         value = self.values.get(key, default)
         if not isinstance(value, str):
             if value is None:
-                raise self.fail(key, f"{self._name(key)} is required", f"add {key} = \"...\"")
+                raise self.fail(key, f"{self._name(key)} is required", f'add {key} = "..."')
             raise self.fail(
                 key, f"{self._name(key)} must be a string", f'quote the value: {key} = "..."'
             )

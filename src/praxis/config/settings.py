@@ -147,7 +147,7 @@ def _parse_runtime(table: TableReader) -> RuntimeSettings:
     from praxis.clock import parse_hhmm
 
     defaults = RuntimeSettings()
-    hours = {}
+    hours: dict[str, str] = {}
     for key in ("quiet_hours_start", "quiet_hours_end"):
         value = table.string(key, getattr(defaults, key))
         try:
@@ -166,12 +166,12 @@ def _parse_runtime(table: TableReader) -> RuntimeSettings:
             "runtime.state_file must not be empty",
             'set state_file = "session_state.json"',
         )
-    retention = {}
+    retention: dict[str, int] = {}
     for key in ("snapshot_retention_days", "snapshot_retention_count"):
-        value = table.integer(key, getattr(defaults, key))
-        if value <= 0:
+        days = table.integer(key, getattr(defaults, key))
+        if days <= 0:
             raise table.fail(key, f"runtime.{key} must be greater than 0", f"set {key} = 7")
-        retention[key] = value
+        retention[key] = days
     return RuntimeSettings(
         quiet_hours_start=hours["quiet_hours_start"],
         quiet_hours_end=hours["quiet_hours_end"],
@@ -210,7 +210,9 @@ def _parse_agent(table: TableReader) -> AgentSettings:
     max_tool_calls = table.integer("max_tool_calls", defaults.max_tool_calls)
     if max_tool_calls <= 0:
         raise table.fail(
-            "max_tool_calls", "agent.max_tool_calls must be greater than 0", "set max_tool_calls = 8"
+            "max_tool_calls",
+            "agent.max_tool_calls must be greater than 0",
+            "set max_tool_calls = 8",
         )
     canary_age = table.integer("canary_max_age_days", defaults.canary_max_age_days)
     if canary_age <= 0:
@@ -238,7 +240,9 @@ def _parse_context(source: TomlSource) -> ContextSettings:
     window = table.integer("window_tokens")
     if window <= 0:
         raise table.fail(
-            "window_tokens", "context.window_tokens must be greater than 0", "set window_tokens = 12000"
+            "window_tokens",
+            "context.window_tokens must be greater than 0",
+            "set window_tokens = 12000",
         )
     entries = table.tables("budget")
     if not entries:
@@ -267,7 +271,9 @@ def _parse_context(source: TomlSource) -> ContextSettings:
         budget.append(BudgetEntry(source_name, priority, max_pct))
     if len({b.priority for b in budget}) != len(budget):
         raise table.fail(
-            "budget", "context.budget priorities must be unique", "give every source its own priority"
+            "budget",
+            "context.budget priorities must be unique",
+            "give every source its own priority",
         )
     return ContextSettings(window_tokens=window, budget=tuple(budget))
 
@@ -278,6 +284,8 @@ def _parse_memory(table: TableReader) -> MemorySettings:
     for key in ("hot_days", "hot_capacity"):
         value = table.integer(key, getattr(defaults, key))
         if value <= 0:
-            raise table.fail(key, f"memory.{key} must be greater than 0", f"set {key} to a positive number")
+            raise table.fail(
+                key, f"memory.{key} must be greater than 0", f"set {key} to a positive number"
+            )
         values[key] = value
     return MemorySettings(**values)

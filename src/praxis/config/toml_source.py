@@ -31,9 +31,7 @@ class TomlSource:
         key: str | None = None,
         index: int | None = None,
     ) -> ConfigError:
-        return ConfigError(
-            message, hint, path=str(self.path), line=self.line_of(table, key, index)
-        )
+        return ConfigError(message, hint, path=str(self.path), line=self.line_of(table, key, index))
 
 
 def read_toml(path: Path, *, missing_ok: bool = False) -> TomlSource | None:

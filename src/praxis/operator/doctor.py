@@ -73,7 +73,16 @@ def run_doctor(app: Praxis) -> DoctorResult:
     report = result.report
     report.add("doctor", "ok" if result.ok else "failed")
     by_name = {c.name: c for c in checks}
-    for name in ("config", "identity", "database", "tools", "providers", "budgets", "heartbeat", "quality"):
+    for name in (
+        "config",
+        "identity",
+        "database",
+        "tools",
+        "providers",
+        "budgets",
+        "heartbeat",
+        "quality",
+    ):
         _add_check(report, by_name[name])
     report.add("goal_criteria", counts["goal_criteria"])
     report.add("evals", counts["evals"])
@@ -135,7 +144,8 @@ def _check_database(app: Praxis, check: Check, counts: dict[str, int]) -> None:
     check.message = f"schema_version={version}"
     if version != code_schema_version():
         raise CheckFailed(
-            f"schema version {version}, expected {code_schema_version()}", "run any praxis command to migrate"
+            f"schema version {version}, expected {code_schema_version()}",
+            "run any praxis command to migrate",
         )
 
 
@@ -147,6 +157,7 @@ def _check_tools(app: Praxis, check: Check) -> None:
 
 def _check_providers(app: Praxis, check: Check) -> None:
     from praxis.config import env
+    from praxis.config.providers import DEFAULT_KEY_ENV
     from praxis.errors import CheckFailed
 
     config = app.config
@@ -154,22 +165,25 @@ def _check_providers(app: Praxis, check: Check) -> None:
     if backend == "stub":
         check.message = "stub backend needs no keys"
         return
-    routes = [r for r in config.routes if backend == "router" or r.provider == backend]
-    missing = [r.key_env for r in routes if r.key_env and not env.is_set(r.key_env)]
-    if backend != "router" and missing:
-        raise CheckFailed(
-            f"{missing[0]} is required for the {backend} provider",
-            f"export {missing[0]}=... (or put it in {app.data_dir.dotenv}, mode 600)",
-        )
-    if backend == "router" and missing and len(missing) == len([r for r in routes if r.key_env]):
-        if not any(r.provider == "ollama" for r in routes):
+    if backend != "router":
+        route = next((r for r in config.routes if r.provider == backend), None)
+        key = route.key_env if route else DEFAULT_KEY_ENV.get(backend)
+        if key and not env.is_set(key):
             raise CheckFailed(
-                f"no router route has its API key set ({', '.join(sorted(set(missing)))})",
-                "export at least one key, or add an ollama route",
+                f"{key} is required for the {backend} provider",
+                f"export {key}=... (or put it in {app.data_dir.dotenv}, mode 600)",
             )
+        return
+    missing = sorted({r.key_env for r in config.routes if r.key_env and not env.is_set(r.key_env)})
+    usable = [r for r in config.routes if not r.key_env or env.is_set(r.key_env)]
+    if not usable:
+        raise CheckFailed(
+            f"no router route has its API key set ({', '.join(missing)})",
+            "export at least one key, or add an ollama route to providers.toml",
+        )
     if missing:
         check.status = "warn"
-        check.message = f"routes without keys are skipped: {', '.join(sorted(set(missing)))}"
+        check.message = f"routes without keys are skipped: {', '.join(missing)}"
         check.hint = "export the key or remove the route from providers.toml"
 
 
@@ -195,9 +209,7 @@ def _check_env_file(app: Praxis, check: Check) -> None:
         return
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
-        raise CheckFailed(
-            f"{path} is readable by others (mode {mode:o})", f"chmod 600 {path}"
-        )
+        raise CheckFailed(f"{path} is readable by others (mode {mode:o})", f"chmod 600 {path}")
     if path.stat().st_uid != os.getuid():
         raise CheckFailed(f"{path} is not owned by the current user", f"chown $(id -u) {path}")
 
@@ -223,7 +235,8 @@ def _check_disk(app: Praxis, check: Check) -> None:
     check.message = f"free={free // (1024 * 1024)}MiB"
     if free < MIN_FREE_BYTES:
         raise CheckFailed(
-            f"only {free // (1024 * 1024)} MiB free on the data dir's disk", "free some space; SQLite needs room to write"
+            f"only {free // (1024 * 1024)} MiB free on the data dir's disk",
+            "free some space; SQLite needs room to write",
         )
     if free < LOW_FREE_BYTES:
         check.status = "warn"

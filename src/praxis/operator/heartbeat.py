@@ -31,7 +31,9 @@ class Heartbeat:
         return clock.parse_timestamp(self.updated_at)
 
 
-def write_heartbeat(data_dir: DataDir, phase: str, detail: str, component: str = "praxis") -> Heartbeat:
+def write_heartbeat(
+    data_dir: DataDir, phase: str, detail: str, component: str = "praxis"
+) -> Heartbeat:
     moment = clock.now()
     beat = Heartbeat(
         component=component,

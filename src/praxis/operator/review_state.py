@@ -59,7 +59,7 @@ def count_canary_records(data_dir: DataDir) -> int:
         return 0
     except ValueError as exc:
         raise ConfigError(
-            f"invalid JSON: {exc}", "fix it or reset it to {\"records\": []}", path=str(path)
+            f"invalid JSON: {exc}", 'fix it or reset it to {"records": []}', path=str(path)
         ) from None
     records = raw.get("records", []) if isinstance(raw, dict) else []
     return len(records) if isinstance(records, list) else 0

@@ -66,16 +66,30 @@ def load_criteria(path: Path) -> Criteria:
         raise _fail(path, f"criteria in {path} must include a goal_id", 'add "goal_id": "G-001"')
     done_when = _strings(raw, "done_when")
     if not done_when:
-        raise _fail(path, f"criteria in {path} must include at least one done_when item", 'add "done_when": ["..."]')
+        raise _fail(
+            path,
+            f"criteria in {path} must include at least one done_when item",
+            'add "done_when": ["..."]',
+        )
     if raw.get("verify_with") != "shell":
         raise _fail(
-            path, f'criteria in {path} only supports verify_with = "shell" right now', 'set "verify_with": "shell"'
+            path,
+            f'criteria in {path} only supports verify_with = "shell" right now',
+            'set "verify_with": "shell"',
         )
     commands = _strings(raw, "commands")
     if not commands:
-        raise _fail(path, f"criteria in {path} must include at least one shell command", 'add "commands": ["test -f X"]')
+        raise _fail(
+            path,
+            f"criteria in {path} must include at least one shell command",
+            'add "commands": ["test -f X"]',
+        )
     if path.stem != goal_id:
-        raise _fail(path, f"criteria filename {path} must match goal_id {goal_id}", f"rename it to {goal_id}.json")
+        raise _fail(
+            path,
+            f"criteria filename {path} must match goal_id {goal_id}",
+            f"rename it to {goal_id}.json",
+        )
     return Criteria(goal_id, done_when, commands, path)
 
 
@@ -85,27 +99,51 @@ def load_eval(path: Path) -> EvalSpec:
     for key in ("id", "name", "scenario"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise _fail(path, f"eval in {path} must include a non-empty {key}", f'add "{key}": "..."')
+            raise _fail(
+                path, f"eval in {path} must include a non-empty {key}", f'add "{key}": "..."'
+            )
         fields[key] = value
     when = raw.get("when", "always")
     if when not in EVAL_WHEN:
-        raise _fail(path, f"eval in {path} has unsupported when {when}", "use always, manual or canary")
+        raise _fail(
+            path, f"eval in {path} has unsupported when {when}", "use always, manual or canary"
+        )
     severity = raw.get("severity", "functional")
     if severity not in EVAL_SEVERITY:
-        raise _fail(path, f"eval in {path} has unsupported severity {severity}", "use cosmetic, functional or trust_damaging")
+        raise _fail(
+            path,
+            f"eval in {path} has unsupported severity {severity}",
+            "use cosmetic, functional or trust_damaging",
+        )
     for key in ("expected_behavior", "forbidden_behavior"):
         if not _strings(raw, key):
-            raise _fail(path, f"eval in {path} must include at least one {key} item", f'add "{key}": ["..."]')
+            raise _fail(
+                path,
+                f"eval in {path} must include at least one {key} item",
+                f'add "{key}": ["..."]',
+            )
     if raw.get("verify_with") != "shell":
-        raise _fail(path, f'eval in {path} only supports verify_with = "shell" right now', 'set "verify_with": "shell"')
+        raise _fail(
+            path,
+            f'eval in {path} only supports verify_with = "shell" right now',
+            'set "verify_with": "shell"',
+        )
     commands = _strings(raw, "commands")
     if not commands:
-        raise _fail(path, f"eval in {path} must include at least one shell command", 'add "commands": ["..."]')
-    return EvalSpec(fields["id"], fields["name"], str(when), str(severity), fields["scenario"], commands, path)
+        raise _fail(
+            path,
+            f"eval in {path} must include at least one shell command",
+            'add "commands": ["..."]',
+        )
+    return EvalSpec(
+        fields["id"], fields["name"], str(when), str(severity), fields["scenario"], commands, path
+    )
 
 
 def load_all_criteria(directory: Path) -> list[Criteria]:
-    return [load_criteria(p) for p in sorted(directory.glob("*.json"))] if directory.is_dir() else []
+    return (
+        [load_criteria(p) for p in sorted(directory.glob("*.json"))] if directory.is_dir() else []
+    )
 
 
 def load_all_evals(directory: Path) -> list[EvalSpec]:

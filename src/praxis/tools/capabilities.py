@@ -74,7 +74,9 @@ def _tool_block(manifest: Manifest, conn: sqlite3.Connection) -> str:
     return "\n".join(lines)
 
 
-KEEP_MARKER = "<!-- Generated above. Text below this line is kept when Praxis regenerates the file. -->"
+KEEP_MARKER = (
+    "<!-- Generated above. Text below this line is kept when Praxis regenerates the file. -->"
+)
 
 
 def merge_capabilities(existing: str, generated: str) -> str:
@@ -90,7 +92,9 @@ def write_capabilities(data_dir: DataDir, conn: sqlite3.Connection) -> bool:
     """Regenerate CAPABILITIES.md in place. True when its content changed."""
     path = data_dir.file("CAPABILITIES.md")
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    merged = merge_capabilities(existing, render_capabilities(load_registry(data_dir.tools_dir), conn))
+    merged = merge_capabilities(
+        existing, render_capabilities(load_registry(data_dir.tools_dir), conn)
+    )
     if merged == existing:
         return False
     atomic_write_text(path, merged)

@@ -26,7 +26,9 @@ class Manifest:
     @property
     def summary_line(self) -> str:
         approval = "approval required" if self.requires_approval else "no approval"
-        return f"{self.name} [{self.kind}] level {self.required_level}, {approval}: {self.description}"
+        return (
+            f"{self.name} [{self.kind}] level {self.required_level}, {approval}: {self.description}"
+        )
 
 
 def slug(name: str) -> str:
@@ -62,10 +64,14 @@ def load_manifest(path: Path) -> Manifest:
         raise table.fail("name", "tool name must not be empty", 'add name = "..."')
     description = table.string("description", "")
     if not description.strip():
-        raise table.fail("description", f"tool {name} must include a description", 'add description = "..."')
+        raise table.fail(
+            "description", f"tool {name} must include a description", 'add description = "..."'
+        )
     kind = table.string("kind", "internal")
     if kind not in KINDS:
-        raise table.fail("kind", f"tool {name} kind must be one of {', '.join(KINDS)}", 'set kind = "internal"')
+        raise table.fail(
+            "kind", f"tool {name} kind must be one of {', '.join(KINDS)}", 'set kind = "internal"'
+        )
     level = table.integer("required_level", 1)
     if not 1 <= level <= 4:
         raise table.fail(
@@ -74,7 +80,9 @@ def load_manifest(path: Path) -> Manifest:
     allowed = table.string_list("allowed_paths")
     if any(not p.strip() for p in allowed):
         raise table.fail(
-            "allowed_paths", f"tool {name} allowed_paths must not contain blanks", "remove empty entries"
+            "allowed_paths",
+            f"tool {name} allowed_paths must not contain blanks",
+            "remove empty entries",
         )
     return Manifest(
         name=name,

@@ -1,0 +1,118 @@
+"""Replay harness: TOML fixtures of CLI steps run against the installed `praxis` (reference §18).
+
+A fixture is `[[steps]]` with: `at` (RFC 3339 → PRAXIS_FIXED_NOW for that step), `args` (after
+`--data-dir {dir}`), `env` (list of {key, value}), `stdout` / `stderr` (substrings that must all
+appear), `stdout_lines` (whole lines that must appear), `status` ("success" = exit 0, "failure" =
+non-zero, or an integer exit code), `files` (list of {path, contains} or {path, absent = true}),
+and `edit` (list of {path, append} or {path, write} or {path, delete = true}) applied BEFORE the
+command runs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import praxis_executable
+
+
+class FixtureError(AssertionError):
+    pass
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    index: int
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def load_fixture(path: Path) -> list[dict[str, Any]]:
+    steps = tomllib.loads(path.read_text(encoding="utf-8")).get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise FixtureError(f"{path.name}: a fixture needs at least one [[steps]] table")
+    return steps
+
+
+def run_fixture(path: Path, workdir: Path, base_env: dict[str, str]) -> list[StepOutcome]:
+    data_dir = workdir / "praxis"
+    outcomes: list[StepOutcome] = []
+    for index, step in enumerate(load_fixture(path), start=1):
+        _apply_edits(step.get("edit", []), data_dir)
+        env = dict(base_env)
+        if "at" in step:
+            env["PRAXIS_FIXED_NOW"] = str(step["at"])
+        for pair in step.get("env", []):
+            env[str(pair["key"])] = str(pair["value"])
+        args = [str(a) for a in step.get("args", [])]
+        proc = subprocess.run(
+            [*praxis_executable(), "--data-dir", str(data_dir), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=workdir,
+            timeout=120,
+        )
+        outcome = StepOutcome(index, args, proc.returncode, proc.stdout, proc.stderr)
+        _check(path.name, step, outcome, data_dir)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _apply_edits(edits: list[dict[str, Any]], data_dir: Path) -> None:
+    for edit in edits:
+        target = data_dir / str(edit["path"])
+        if edit.get("delete"):
+            target.unlink()
+        elif "write" in edit:
+            target.write_text(str(edit["write"]), encoding="utf-8")
+        elif "append" in edit:
+            with target.open("a", encoding="utf-8") as handle:
+                handle.write(str(edit["append"]))
+        elif "replace" in edit:
+            old, new = edit["replace"]
+            text = target.read_text(encoding="utf-8")
+            if old not in text:
+                raise FixtureError(f"edit: {old!r} not found in {target}")
+            target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _check(name: str, step: dict[str, Any], outcome: StepOutcome, data_dir: Path) -> None:
+    where = f"{name} step {outcome.index} ({' '.join(outcome.args)})"
+    context = f"\n--- stdout\n{outcome.stdout}--- stderr\n{outcome.stderr}"
+    expected = step.get("status", "success")
+    if expected == "success":
+        ok = outcome.returncode == 0
+    elif expected == "failure":
+        ok = outcome.returncode != 0
+    elif isinstance(expected, int):
+        ok = outcome.returncode == expected
+    else:
+        raise FixtureError(f"{where}: unknown status {expected!r}")
+    if not ok:
+        raise FixtureError(f"{where}: expected {expected}, exit {outcome.returncode}{context}")
+    if "Traceback" in outcome.stderr:
+        raise FixtureError(f"{where}: traceback on stderr{context}")
+    for stream, text in (("stdout", outcome.stdout), ("stderr", outcome.stderr)):
+        for needle in step.get(stream, []):
+            if needle not in text:
+                raise FixtureError(f"{where}: {stream} lacks {needle!r}{context}")
+    lines = outcome.stdout.splitlines()
+    for line in step.get("stdout_lines", []):
+        if line not in lines:
+            raise FixtureError(f"{where}: stdout lacks the line {line!r}{context}")
+    for check in step.get("files", []):
+        target = data_dir / str(check["path"])
+        if check.get("absent"):
+            if target.exists():
+                raise FixtureError(f"{where}: {check['path']} should not exist")
+            continue
+        if not target.is_file():
+            raise FixtureError(f"{where}: {check['path']} does not exist")
+        if "contains" in check and str(check["contains"]) not in target.read_text(encoding="utf-8"):
+            raise FixtureError(f"{where}: {check['path']} lacks {check['contains']!r}")

@@ -1,0 +1,320 @@
+"""Deployment files (SPEC §13): Dockerfile, compose.yaml, check-heartbeat.sh, systemd units.
+
+No Docker engine is needed: the container files are checked as text, the script is run for real
+against a fake `praxis` executable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "check-heartbeat.sh"
+USAGE = "usage: check-heartbeat.sh <data-dir> [max-age-seconds]"
+SERVICES = (
+    "praxis-init",
+    "praxis-run",
+    "praxis-status",
+    "praxis-daemon",
+    "praxis-serve",
+    "praxis-telegram",
+)
+
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="bash not installed")
+
+
+def _read(relative: str) -> str:
+    return (ROOT / relative).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# compose.yaml, read without a YAML library: top-level keys at column 0, services at 2 spaces.
+# ---------------------------------------------------------------------------------------------
+
+
+def _top_level_blocks(text: str) -> dict[str, str]:
+    blocks: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z][\w-]*):(.*)$", line)
+        if match:
+            current = blocks.setdefault(match.group(1), [line])
+        elif current is not None:
+            current.append(line)
+    return {key: "\n".join(lines) for key, lines in blocks.items()}
+
+
+def _services(text: str) -> dict[str, str]:
+    """Each service's lines, with the `<<: *anchor` merges of top-level `x-` blocks inlined."""
+    blocks = _top_level_blocks(text)
+    anchors: dict[str, str] = {}
+    for block in blocks.values():
+        match = re.match(r"^[\w-]+:\s*&([\w-]+)\s*$", block.splitlines()[0])
+        if match:
+            anchors[match.group(1)] = block
+    services: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in blocks["services"].splitlines()[1:]:
+        match = re.match(r"^  ([\w-]+):\s*$", line)
+        if match:
+            current = services.setdefault(match.group(1), [])
+        elif current is not None and line.strip() and not line.lstrip().startswith("#"):
+            current.append(line)
+    resolved: dict[str, str] = {}
+    for name, lines in services.items():
+        body = "\n".join(lines)
+        for anchor in re.findall(r"^\s+<<:\s*\*([\w-]+)\s*$", body, flags=re.MULTILINE):
+            body += "\n" + anchors[anchor]
+        for anchor in re.findall(r"^\s+environment:\s*\*([\w-]+)\s*$", body, flags=re.MULTILINE):
+            body += "\n" + anchors[anchor]
+        resolved[name] = body
+    return resolved
+
+
+def _command(body: str) -> list[str]:
+    match = re.search(r"^\s+command:\s*(\[.*\])\s*$", body, flags=re.MULTILINE)
+    assert match, body
+    command: list[str] = json.loads(match.group(1))
+    return command
+
+
+def _profiles(body: str) -> list[str]:
+    match = re.search(r"^\s+profiles:\s*(\[.*\])\s*$", body, flags=re.MULTILINE)
+    return json.loads(match.group(1)) if match else []
+
+
+def test_compose_declares_the_six_services_on_the_shared_volume() -> None:
+    services = _services(_read("compose.yaml"))
+    assert set(services) == set(SERVICES)
+    for name, body in services.items():
+        assert "- ./docker-data:/var/lib/praxis" in body, name
+        assert re.search(r"^\s+image:\s*praxis:local\s*$", body, flags=re.MULTILINE), name
+        assert re.search(r"^\s+build:", body, flags=re.MULTILINE), name
+        assert "PRAXIS_UID: ${PRAXIS_UID:-10001}" in body, name
+
+
+def test_compose_commands_restart_policies_and_profiles() -> None:
+    services = _services(_read("compose.yaml"))
+    assert _command(services["praxis-init"]) == ["init", "--timezone", "UTC"]
+    assert _command(services["praxis-run"]) == ["run", "--once"]
+    assert _command(services["praxis-status"]) == ["status"]
+    assert _command(services["praxis-daemon"]) == ["run", "--interval-minutes", "60"]
+    assert _command(services["praxis-serve"]) == ["serve", "--host", "0.0.0.0", "--port", "8787"]
+    assert _command(services["praxis-telegram"]) == ["telegram", "run"]
+    for name in ("praxis-init", "praxis-run", "praxis-status"):
+        assert _profiles(services[name]), f"{name} would start with a bare `docker compose up`"
+        assert "restart:" not in services[name]
+    assert _profiles(services["praxis-daemon"]) == []
+    for name in ("praxis-daemon", "praxis-serve", "praxis-telegram"):
+        assert re.search(r"^\s+restart:\s*unless-stopped\s*$", services[name], re.MULTILINE), name
+    telegram = services["praxis-telegram"]
+    assert "- PRAXIS_TELEGRAM_BOT_TOKEN" in telegram
+    assert "- PRAXIS_TELEGRAM_ALLOWED_CHAT_IDS" in telegram
+
+
+def test_compose_publishes_the_dashboard_on_loopback_only() -> None:
+    text = _read("compose.yaml")
+    services = _services(text)
+    assert '- "127.0.0.1:8787:8787"' in services["praxis-serve"]
+    published = re.findall(r"^\s+-\s*\"?([\d.:]+)\"?\s*$", text, flags=re.MULTILINE)
+    mappings = [entry for entry in published if entry.count(":") >= 1]
+    assert mappings == ["127.0.0.1:8787:8787"]
+    for name, body in services.items():
+        if name != "praxis-serve":
+            assert "ports:" not in body, name
+
+
+def test_compose_holds_no_secret_values() -> None:
+    text = _read("compose.yaml")
+    assert "sk-" not in text
+    # Pass-through by bare name only: `NAME=value` or `NAME: value` would bake in a value, and
+    # `${NAME:-}` would set an empty string that hides the data dir's .env.
+    for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PRAXIS_TELEGRAM_BOT_TOKEN"):
+        assert re.search(rf"^\s+- {name}\s*$", text, flags=re.MULTILINE), name
+        assert not re.search(rf"{name}\s*[=:]", text), name
+
+
+def test_compose_parses_as_yaml_when_pyyaml_is_available() -> None:
+    yaml = pytest.importorskip("yaml")
+    document = yaml.safe_load(_read("compose.yaml"))
+    services = document["services"]
+    assert set(services) == set(SERVICES)
+    for name, service in services.items():
+        assert service["volumes"] == ["./docker-data:/var/lib/praxis"], name
+        assert service["image"] == "praxis:local", name
+    assert services["praxis-serve"]["ports"] == ["127.0.0.1:8787:8787"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dockerfile and .dockerignore
+# ---------------------------------------------------------------------------------------------
+
+
+def _instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) per logical line: continuations joined, comments dropped."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    logical = re.sub(r"\\\n", " ", "\n".join(lines))
+    result = []
+    for line in logical.splitlines():
+        parts = line.strip().split(None, 1)
+        if parts:
+            result.append((parts[0].upper(), " ".join(parts[1].split()) if len(parts) > 1 else ""))
+    return result
+
+
+def test_dockerfile_runs_as_a_non_root_user_with_a_build_time_uid() -> None:
+    instructions = _instructions(_read("Dockerfile"))
+    args = dict(
+        value.split("=", 1) for kind, value in instructions if kind == "ARG" and "=" in value
+    )
+    assert int(args["PRAXIS_UID"]) > 0
+    assert "PRAXIS_GID" in args
+    users = [value for kind, value in instructions if kind == "USER"]
+    assert users, "no USER instruction"
+    assert users[-1] == "praxis"
+    runs = " ".join(value for kind, value in instructions if kind == "RUN")
+    assert re.search(r"useradd\b.*--uid \"?\$\{?PRAXIS_UID\}?", runs)
+    assert "chown" in runs and "/var/lib/praxis" in runs
+
+
+def test_dockerfile_data_dir_healthcheck_and_entrypoint() -> None:
+    text = _read("Dockerfile")
+    instructions = _instructions(text)
+    assert "python:3.11-slim" in text
+    assert ("VOLUME", "/var/lib/praxis") in instructions
+    assert ("WORKDIR", "/var/lib/praxis") in instructions
+    env = " ".join(value for kind, value in instructions if kind == "ENV")
+    assert "PRAXIS_DATA_DIR=/var/lib/praxis" in env.split()
+    healthchecks = [value for kind, value in instructions if kind == "HEALTHCHECK"]
+    assert len(healthchecks) == 1
+    assert "praxis heartbeat check --max-age-seconds 900" in healthchecks[0]
+    assert ("ENTRYPOINT", '["praxis"]') in instructions
+    assert ("CMD", '["status"]') in instructions
+    assert "pip install --no-cache-dir" in " ".join(v for k, v in instructions if k == "RUN")
+    copies = [value for kind, value in instructions if kind == "COPY"]
+    assert not any(re.match(r"^\.\s", value) for value in copies), "COPY . copies everything"
+
+
+def test_dockerignore_keeps_data_tests_and_secrets_out() -> None:
+    entries = {
+        line.strip()
+        for line in _read(".dockerignore").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for entry in (".git", ".venv", "docker-data", "local-data", "tests", ".env"):
+        assert entry in entries, entry
+
+
+# ---------------------------------------------------------------------------------------------
+# scripts/check-heartbeat.sh
+# ---------------------------------------------------------------------------------------------
+
+
+def _fake_praxis(tmp_path: Path) -> Path:
+    fake = tmp_path / "fake-praxis"
+    fake.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\nexit "${FAKE_RC:-0}"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    return fake
+
+
+def _run_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_check_heartbeat_script_is_executable_bash() -> None:
+    assert SCRIPT.stat().st_mode & stat.S_IXUSR
+    text = SCRIPT.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n") or text.startswith("#!/bin/bash\n")
+    assert "set -euo pipefail" in text
+
+
+@needs_bash
+def test_check_heartbeat_script_syntax() -> None:
+    result = subprocess.run(
+        ["bash", "-n", str(SCRIPT)], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@needs_bash
+def test_check_heartbeat_script_without_data_dir_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run_script(env={"PRAXIS_BIN": str(_fake_praxis(tmp_path))})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == USAGE
+
+
+@needs_bash
+def test_check_heartbeat_script_passes_the_data_dir_and_default_max_age(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data dir"
+    result = _run_script(str(data_dir), env={"PRAXIS_BIN": str(_fake_praxis(tmp_path))})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "--data-dir",
+        str(data_dir),
+        "heartbeat",
+        "check",
+        "--max-age-seconds",
+        "900",
+    ]
+
+
+@needs_bash
+@pytest.mark.parametrize("code", [0, 1, 2])
+def test_check_heartbeat_script_propagates_the_exit_code(tmp_path: Path, code: int) -> None:
+    result = _run_script(
+        "/srv/praxis", "60", env={"PRAXIS_BIN": str(_fake_praxis(tmp_path)), "FAKE_RC": str(code)}
+    )
+    assert result.returncode == code
+    assert result.stdout.splitlines()[-2:] == ["--max-age-seconds", "60"]
+
+
+# ---------------------------------------------------------------------------------------------
+# contrib/ systemd units
+# ---------------------------------------------------------------------------------------------
+
+
+def _directives(relative: str) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for line in _read(relative).splitlines():
+        match = re.match(r"^([A-Za-z]+)=(.*)$", line)
+        if match:
+            directives.setdefault(match.group(1), []).append(match.group(2))
+    return directives
+
+
+def test_systemd_daemon_unit_is_sandboxed_but_can_write_the_data_dir() -> None:
+    unit = _directives("contrib/praxis.service")
+    assert unit["ExecStart"][-1].endswith("praxis run --interval-minutes 60")
+    assert unit["Environment"] == ["PRAXIS_DATA_DIR=%h/.local/share/praxis"]
+    assert unit["Restart"] == ["on-failure"]
+    assert unit["NoNewPrivileges"] == ["yes"]
+    assert unit["ProtectSystem"] == ["strict"]
+    assert unit["ReadWritePaths"] == ["-%h/.local/share/praxis"]
+    # The data dir's .env is read by Praxis itself and must not be exported by systemd.
+    assert not any(".local/share/praxis" in value for value in unit.get("EnvironmentFile", []))
+    assert unit["WantedBy"] == ["default.target"]
+
+
+def test_systemd_heartbeat_timer_runs_the_check_every_five_minutes() -> None:
+    service = _directives("contrib/praxis-heartbeat.service")
+    assert service["Type"] == ["oneshot"]
+    assert service["ExecStart"][-1].endswith("praxis heartbeat check --max-age-seconds 900")
+    timer = _directives("contrib/praxis-heartbeat.timer")
+    assert timer["OnUnitActiveSec"] == ["5min"]
+    assert timer["WantedBy"] == ["timers.target"]
