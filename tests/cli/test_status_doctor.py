@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+from praxis.storage.db import code_schema_version
 from tests.conftest import PraxisRunner
 
 STATUS_KEYS = [
@@ -137,7 +138,7 @@ def test_doctor_ok(initialized: PraxisRunner) -> None:
     assert values["goal_criteria"] == "1"
     assert values["evals"] == "1"
     assert values["backend"] == "stub"
-    assert values["schema_version"] == "11"
+    assert values["schema_version"] == str(code_schema_version())
     data = json.loads(initialized("doctor", "--json").stdout)
     assert data["doctor"] == "ok"
     assert {c["name"] for c in data["checks"]} >= {"config", "database", "disk", "env_file"}

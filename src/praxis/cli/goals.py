@@ -1,0 +1,152 @@
+"""`goals`: view GOALS.md, see what the planner would pick and why, and edit goals safely."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from praxis.cli.common import app, emit, json_option
+
+if TYPE_CHECKING:
+    from praxis.identity.goals import Goal
+    from praxis.report import Report
+
+
+def _goal_json(goal: Goal) -> dict[str, Any]:
+    return {
+        "id": goal.id,
+        "title": goal.title,
+        "done": goal.done,
+        "line": goal.line,
+        "parent": goal.parent,
+        "blocked_by": list(goal.blocked_by),
+        "wake_when": goal.wake_when,
+    }
+
+
+def _edit_report(state: str, goal: Goal) -> Report:
+    from praxis.report import Report
+
+    report = Report().add("goal", state).add("id", goal.id).add("title", goal.title)
+    return report.extra("done", goal.done).extra("line", goal.line)
+
+
+@click.group(invoke_without_command=True)
+@json_option
+@click.pass_context
+def goals(ctx: click.Context, as_json: bool) -> None:
+    """View and edit GOALS.md (default: list)."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_goals, as_json=as_json)
+
+
+@goals.command("list")
+@json_option
+@click.pass_context
+def list_goals(ctx: click.Context, as_json: bool) -> None:
+    """Show every goal with its metadata, as written in GOALS.md."""
+    from praxis.identity.goals import load_goals, render_goal
+    from praxis.report import Report
+
+    found = load_goals(app(ctx).data_dir)
+    closed = sum(1 for g in found if g.done)
+    opened = len(found) - closed
+    report = Report().add("goals", f"open={opened} done={closed}", [_goal_json(g) for g in found])
+    report.extra("open", opened).extra("done", closed)
+    for goal in found:
+        for line in render_goal(goal):
+            report.raw(line)
+    emit(report, as_json)
+
+
+@goals.command("next")
+@json_option
+@click.pass_context
+def next_goal(ctx: click.Context, as_json: bool) -> None:
+    """Show which goal the planner would pick next, and why the others wait."""
+    from praxis import clock
+    from praxis.identity.goals import load_goals
+    from praxis.identity.planner import choose_goal, explain
+    from praxis.report import Report
+
+    data_dir = app(ctx).data_dir
+    selection = choose_goal(load_goals(data_dir), data_dir.root, clock.now())
+    goal = selection.goal
+    report = Report()
+    report.add(
+        "next", f"{goal.id}: {goal.title}" if goal else "none", _goal_json(goal) if goal else None
+    )
+    report.add("outcome", selection.outcome)
+    report.add("reason", selection.summary)
+    skipped = selection.skipped
+    skipped_json = [
+        {"id": c.goal.id, "title": c.goal.title, "eligible": c.eligible, "reasons": list(c.reasons)}
+        for c in skipped
+    ]
+    if skipped:
+        report.raw("skipped:").extra("skipped", skipped_json)
+        for check in skipped:
+            report.raw(f"- {check.goal.id}: {explain(check, goal)}")
+    else:
+        report.add("skipped", "none", [])
+    notes = [f"{c.goal.id}: {note}" for c in selection.checks for note in c.notes]
+    if notes:
+        report.raw("warnings:").extra("warnings", notes)
+        for note in notes:
+            report.raw(f"- {note}")
+    emit(report, as_json)
+
+
+@goals.command("add")
+@click.argument("title", nargs=-1, required=True)
+@click.option("--parent", metavar="ID", help="Make the new goal a child of this goal.")
+@click.option(
+    "--blocked-by",
+    "blocked_by",
+    metavar="ID",
+    multiple=True,
+    help="A goal that must be done first (repeatable, or comma-separated).",
+)
+@json_option
+@click.pass_context
+def add(
+    ctx: click.Context,
+    title: tuple[str, ...],
+    parent: str | None,
+    blocked_by: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Append a goal to GOALS.md (an existing goal with the same title is reused)."""
+    from praxis.identity.goal_edit import add_goal
+
+    blockers = [part for value in blocked_by for part in value.split(",")]
+    goal, created = add_goal(app(ctx).data_dir.goals_md, " ".join(title), parent, blockers)
+    emit(_edit_report("added" if created else "exists", goal), as_json)
+
+
+@goals.command("done")
+@click.argument("goal_id", metavar="ID")
+@json_option
+@click.pass_context
+def done(ctx: click.Context, goal_id: str, as_json: bool) -> None:
+    """Mark a goal done (`- [x]`), editing only its line."""
+    from praxis.identity.goal_edit import mark_done
+
+    emit(_edit_report("done", mark_done(app(ctx).data_dir.goals_md, goal_id.strip())), as_json)
+
+
+@goals.command("reopen")
+@click.argument("goal_id", metavar="ID")
+@json_option
+@click.pass_context
+def reopen(ctx: click.Context, goal_id: str, as_json: bool) -> None:
+    """Reopen a done goal (`- [ ]`), editing only its line."""
+    from praxis.identity.goal_edit import reopen as reopen_goal
+
+    emit(
+        _edit_report("reopened", reopen_goal(app(ctx).data_dir.goals_md, goal_id.strip())), as_json
+    )
+
+
+COMMANDS = [goals]
