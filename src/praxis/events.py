@@ -55,3 +55,12 @@ def parse_event(line: str) -> Event | None:
         )
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def emit_event(path: Path, kind: str, detail: str) -> None:
+    """Append one event (a single write), stamped with the one clock."""
+    from praxis import clock
+    from praxis.files import append_line
+
+    record = {"emitted_at": clock.now_text(), "event": {"kind": kind, "detail": detail}}
+    append_line(path, json.dumps(record, ensure_ascii=False))

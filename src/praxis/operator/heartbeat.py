@@ -25,6 +25,7 @@ class Heartbeat:
     updated_at_unix_ms: int
     pid: int
     process_uptime_ms: int
+    next_run_at: str | None = None
 
     @property
     def updated(self) -> datetime:
@@ -32,7 +33,11 @@ class Heartbeat:
 
 
 def write_heartbeat(
-    data_dir: DataDir, phase: str, detail: str, component: str = "praxis"
+    data_dir: DataDir,
+    phase: str,
+    detail: str,
+    component: str = "praxis",
+    next_run_at: str | None = None,
 ) -> Heartbeat:
     moment = clock.now()
     beat = Heartbeat(
@@ -43,8 +48,10 @@ def write_heartbeat(
         updated_at_unix_ms=int(moment.timestamp() * 1000),
         pid=os.getpid(),
         process_uptime_ms=int((time.monotonic() - STARTED_MONOTONIC) * 1000),
+        next_run_at=next_run_at,
     )
-    atomic_write_json(data_dir.heartbeat, beat.__dict__)
+    record = {k: v for k, v in beat.__dict__.items() if v is not None}
+    atomic_write_json(data_dir.heartbeat, record)
     return beat
 
 
@@ -71,6 +78,7 @@ def read_heartbeat(data_dir: DataDir) -> Heartbeat:
             updated_at_unix_ms=int(raw.get("updated_at_unix_ms", 0)),
             pid=int(raw.get("pid", 0)),
             process_uptime_ms=int(raw.get("process_uptime_ms", 0)),
+            next_run_at=str(raw["next_run_at"]) if raw.get("next_run_at") else None,
         )
         beat.updated  # noqa: B018 - validates the timestamp
     except (KeyError, TypeError, ValueError, UsageError) as exc:

@@ -9,7 +9,7 @@ from typing import Any
 from praxis import clock
 from praxis.analysis.drift import SessionQuality, drift
 from praxis.app import Praxis
-from praxis.errors import CheckFailed, PraxisError
+from praxis.errors import CheckFailed
 from praxis.events import count_events, last_event
 from praxis.operator.review_state import count_canary_records, read_review_state
 from praxis.operator.usage_window import today_usage
@@ -139,6 +139,8 @@ def _add_heartbeat(report: Report, app: Praxis) -> None:
         {"phase": beat.phase, "updated_at": beat.updated_at},
     )
     report.add("heartbeat_age_seconds", clock.age_seconds(beat.updated))
+    if beat.next_run_at:
+        report.add("next_run", beat.next_run_at)
 
 
 def _add_last_session(report: Report, db: sqlite3.Connection) -> None:
@@ -177,5 +179,3 @@ def _add_last_eval(report: Report, db: sqlite3.Connection, session_id: int) -> N
         {**counts, "trust_failures": trust},
     )
 
-
-__all__ = ["PraxisError", "build_status"]
