@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from praxis import clock
 from praxis.config import env
 from praxis.config.loader import Config, database_path, load_config, state_path
 from praxis.errors import DataDirError
 from praxis.paths import DataDir, resolve_data_dir
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 class Praxis:

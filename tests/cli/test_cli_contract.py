@@ -59,8 +59,7 @@ def test_unknown_flag_is_usage_error(initialized: PraxisRunner) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["run", "--once"],
-        ["ask", "hi"],
+        ["queue"],
         ["tools", "list"],
         ["serve"],
         ["export", "state", "--output", "x"],

@@ -65,5 +65,3 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
             f"doctor found {len(failures)} problem(s); first: {first.name}: {first.message}",
             first.hint,
         )
-
-

@@ -57,5 +57,3 @@ def _beat_report(first_key: str, beat: Heartbeat, age: int) -> Report:
     report.add("detail", beat.detail)
     report.add("age_seconds", age)
     return report
-
-

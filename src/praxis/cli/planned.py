@@ -40,32 +40,6 @@ def _arg(name: str, **attrs: object) -> click.Argument:
     return click.Argument([name], **attrs)  # type: ignore[arg-type]
 
 
-ask = _planned(
-    "ask",
-    "Answer a one-off prompt without touching state.",
-    _opt("--file", "files", multiple=True, help="Attach a UTF-8 file (repeatable)."),
-    _opt(
-        "--attachment-policy",
-        type=click.Choice(["reject", "chunk", "summarize"]),
-        default="reject",
-        show_default=True,
-        help="What to do with attachments over 100,000 bytes.",
-    ),
-    _opt("--stream", is_flag=True, help="Stream the answer as it arrives."),
-    _json(),
-    _arg("prompt", nargs=-1, required=True),
-)
-
-run = _planned(
-    "run",
-    "Run one session (--once) or the daemon.",
-    _opt("--once", is_flag=True, help="Run exactly one session."),
-    _opt("--force", is_flag=True, help="Ignore quiet hours."),
-    _opt("--task", help="Operator task for this session."),
-    _opt("--interval-minutes", type=int, help="Daemon: minutes between sessions."),
-    _opt("--max-sessions", type=int, help="Daemon: stop after N sessions."),
-)
-
 queue = _planned(
     "queue", "List approval requests.", _opt("--all", "show_all", is_flag=True), _json()
 )
@@ -184,21 +158,6 @@ argus = _planned(
     "argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json()
 )
 
-forensics = _group(
-    "forensics",
-    "Session checkpoints.",
-    [
-        _planned("latest", "Snapshots of the latest session.", _json()),
-        _planned(
-            "session",
-            "Snapshots of one session.",
-            _opt("--started-at"),
-            _opt("--id", type=int),
-            _json(),
-        ),
-    ],
-)
-
 watchdog = _planned(
     "watchdog",
     "Supervise a daemon: restart on exit or stale heartbeat.",
@@ -270,5 +229,3 @@ snapshots = _group(
         _planned("prune", "Apply retention."),
     ],
 )
-
-evals = _group("evals", "Operator evals.", [_planned("run", "Run evals.", _opt("--id", "eval_id"))])

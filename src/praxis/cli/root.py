@@ -9,26 +9,36 @@ import click
 from praxis import __version__
 from praxis.cli.common import CliState
 
-
 # Command name -> "module:attribute". Modules are imported only when their command runs (or for
 # --help), so `praxis status` does not pay for every command group at start-up.
 COMMANDS = {
     "init": "core:init",
     "status": "core:status",
     "doctor": "core:doctor",
+    "ask": "ask:ask",
+    "run": "run:run",
     "goals": "goals:goals",
     "heartbeat": "heartbeat:heartbeat",
-    **{
-        name: f"planned:{attr}"
-        for name, attr in {
-            "ask": "ask", "run": "run", "queue": "queue", "approve": "approve", "reject": "reject",
-            "tools": "tools", "memory": "memory", "learn": "learn", "agents": "agents",
-            "boundaries": "boundaries", "canary": "canary", "usage": "usage", "argus": "argus",
-            "forensics": "forensics", "watchdog": "watchdog", "telegram": "telegram",
-            "serve": "serve", "export": "export", "import": "import_", "snapshots": "snapshots",
-            "evals": "evals",
-        }.items()
-    },
+    "forensics": "forensics:forensics",
+    "evals": "evals:evals",
+    # Planned commands: registered so --help shows the whole surface (see cli/planned.py).
+    "queue": "planned:queue",
+    "approve": "planned:approve",
+    "reject": "planned:reject",
+    "tools": "planned:tools",
+    "memory": "planned:memory",
+    "learn": "planned:learn",
+    "agents": "planned:agents",
+    "boundaries": "planned:boundaries",
+    "canary": "planned:canary",
+    "usage": "planned:usage",
+    "argus": "planned:argus",
+    "watchdog": "planned:watchdog",
+    "telegram": "planned:telegram",
+    "serve": "planned:serve",
+    "export": "planned:export",
+    "snapshots": "planned:snapshots",
+    "import": "planned:import_",
 }
 
 

@@ -19,7 +19,8 @@ class BudgetEntry:
     max_pct: float
 
 
-# Percentages sum to exactly 1.0 (the original's summed to 1.05).
+# Percentages sum to exactly 1.0 (the original's summed to 1.05). The original's `predictions`
+# slot never received any input, so it is gone; its share went to the task.
 DEFAULT_CONTEXT_BUDGET: tuple[BudgetEntry, ...] = (
     BudgetEntry("identity", 1, 0.05),
     BudgetEntry("agents", 2, 0.05),
@@ -28,11 +29,10 @@ DEFAULT_CONTEXT_BUDGET: tuple[BudgetEntry, ...] = (
     BudgetEntry("known_bugs", 5, 0.06),
     BudgetEntry("memory_hot", 6, 0.17),
     BudgetEntry("memory_cold", 7, 0.11),
-    BudgetEntry("predictions", 8, 0.05),
-    BudgetEntry("patterns", 9, 0.05),
-    BudgetEntry("journal", 10, 0.05),
-    BudgetEntry("tools", 11, 0.05),
-    BudgetEntry("task", 12, 0.19),
+    BudgetEntry("patterns", 8, 0.05),
+    BudgetEntry("journal", 9, 0.05),
+    BudgetEntry("tools", 10, 0.05),
+    BudgetEntry("task", 11, 0.24),
 )
 
 

@@ -178,4 +178,3 @@ def _add_last_eval(report: Report, db: sqlite3.Connection, session_id: int) -> N
         f"trust_failures={trust}",
         {**counts, "trust_failures": trust},
     )
-

@@ -113,12 +113,14 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
             "upgrade Praxis (pip install -U praxis-agent) before using this data dir",
         )
     applied: list[int] = []
+    recorded = _recorded_versions(conn)
     for migration in migrations:
-        if migration.version <= current:
+        # A database written by the Rust original records only version 10; ours record each one.
+        if migration.version in recorded or (migration.version < 10 and current >= 10):
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if schema_version(conn) >= migration.version:
+            if migration.version in _recorded_versions(conn):
                 conn.execute("ROLLBACK")
                 continue
             for statement in _statements(migration.sql):
@@ -133,6 +135,10 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
             raise
         applied.append(migration.version)
     return applied
+
+
+def _recorded_versions(conn: sqlite3.Connection) -> set[int]:
+    return {int(row[0]) for row in conn.execute("SELECT version FROM schema_migrations")}
 
 
 def missing_tables(conn: sqlite3.Connection) -> list[str]:

@@ -1,0 +1,1 @@
+"""Stateless `ask`: one prompt, optional attachments, one model call, no state change."""

@@ -1,0 +1,1 @@
+"""The session loop: orient → decide → act → reflect → sleep, resumable after any crash."""

@@ -1,0 +1,99 @@
+"""Orient: load identity, goals and tools; build the budgeted context the model will be sent."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from praxis.app import Praxis
+from praxis.context import ContextSource
+from praxis.context.adaptive import load_adaptation, weights
+from praxis.context.anatomy import tracked_read
+from praxis.context.budget import allocate
+from praxis.files import atomic_write_text
+from praxis.identity.foundation import validate_identity
+from praxis.identity.goals import Goal, load_goals
+from praxis.loop.state import SessionState
+from praxis.memory.store import operational_lines, recent_memories, render_memory, search_memories
+from praxis.tools.manifest import load_registry
+
+JOURNAL_TAIL_LINES = 12
+
+
+def orient(
+    app: Praxis, state: SessionState, conn: sqlite3.Connection, counter: Callable[[str], int]
+) -> None:
+    data_dir = app.data_dir
+    validate_identity(data_dir)
+    manifests = load_registry(data_dir.tools_dir)
+    goals = load_goals(data_dir)
+    open_goals = [g for g in goals if not g.done]
+    sources = _sources(app, state, conn, open_goals, [m.summary_line for m in manifests])
+    settings = app.config.settings
+    adaptation = load_adaptation(data_dir.file("context_adaptation.json"))
+    context = allocate(
+        sources,
+        settings.context.window_tokens,
+        settings.agent.context_ceiling_pct,
+        settings.context.budget,
+        weights(adaptation, settings.context.budget),
+        counter,
+    )
+    rendered = context.render()
+    atomic_write_text(context_file(app), rendered)
+    state.context_sources = [s.name for s in context.sections]
+    state.context_tokens = counter(rendered)
+    state.orientation_summary = context.summary_line(len(open_goals), state.repeated_reads_avoided)
+
+
+def context_file(app: Praxis) -> Path:
+    """The rendered context of the running session (decide and act send it; resume re-reads it)."""
+    return app.data_dir.file("context_current.md")
+
+
+def read_context(app: Praxis) -> str:
+    path = context_file(app)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def _sources(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    open_goals: list[Goal],
+    tool_lines: list[str],
+) -> list[ContextSource]:
+    root = app.data_dir.root
+
+    def read(name: str, reason: str) -> str:
+        result = tracked_read(conn, root / name, reason, root, state.file_reads)
+        if result.avoided:
+            state.repeated_reads_avoided += 1
+        return result.content
+
+    query = state.requested_task or " ".join(g.title for g in open_goals[:2])
+    hits = search_memories(conn, query) if query.strip() else []
+    if not hits:
+        hits = recent_memories(conn)
+    state.memory_ids = [h.id for h in hits if h.tier == "hot"]
+    dnr, bugs = operational_lines(conn, query)
+    journal = read("JOURNAL.md", "journal")
+    return [
+        ContextSource("identity", read("IDENTITY.md", "identity")),
+        ContextSource("agents", read("AGENTS.md", "agents")),
+        ContextSource("active_goals", "\n".join(f"- {g.id}: {g.title}" for g in open_goals)),
+        ContextSource("do_not_repeat", "\n".join(dnr)),
+        ContextSource("known_bugs", "\n".join(bugs)),
+        ContextSource("memory_hot", "\n".join(render_memory(h) for h in hits if h.tier == "hot")),
+        ContextSource("memory_cold", "\n".join(render_memory(h) for h in hits if h.tier == "cold")),
+        ContextSource("patterns", read("PATTERNS.md", "patterns")),
+        ContextSource("journal", "\n".join(journal.splitlines()[-JOURNAL_TAIL_LINES:])),
+        ContextSource(
+            "tools", "\n".join(f"- {line}" for line in tool_lines) or "No registered tools."
+        ),
+        ContextSource("task", state.requested_task or ""),
+    ]

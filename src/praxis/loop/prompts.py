@@ -1,0 +1,34 @@
+"""System prompts and user messages for the decide and act phases (reference §9.1, plus context)."""
+
+from __future__ import annotations
+
+DECIDE_MAX_OUTPUT_TOKENS = 180
+ACT_MAX_OUTPUT_TOKENS = 400
+
+DECIDE_SYSTEM = (
+    "You are Praxis, a careful personal agent working for one operator. Using the context below "
+    "(identity, boundaries, goals, memories, tools), write one concise summary of the next safe "
+    "step toward the selected goal or task. Never claim to have done anything yet."
+)
+
+ACT_SYSTEM = (
+    "You are Praxis, a careful personal agent working for one operator. Carry out the planned step "
+    "within your boundaries, using the tools offered when they help. Finish with one concise, "
+    "operator-facing progress note. Never claim external actions you did not take. When the goal "
+    "is fully done, say so explicitly with the words GOAL COMPLETE."
+)
+
+
+def decide_message(goal_id: str | None, goal_title: str | None, task: str | None) -> str:
+    if task:
+        return f"Operator task: {task}"
+    if goal_id:
+        return f"Goal {goal_id}: {goal_title}"
+    return "No task or open goal is available; describe safe idle maintenance."
+
+
+def act_message(target: str, planned: str) -> str:
+    return (
+        f"Task context:\n{target}\n\nPlanned summary:\n{planned}\n\n"
+        "Return a single concise status update."
+    )

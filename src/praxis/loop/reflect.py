@@ -1,0 +1,263 @@
+"""Reflect: quality gates, the session row, goal completion, journal/metrics, memory — each once.
+
+Every side effect is keyed by the session's run key, so a reflect interrupted at any point and
+resumed writes nothing twice (reference §20.2 item 7 was a bug).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict
+
+from praxis import clock
+from praxis.app import Praxis
+from praxis.errors import StateError
+from praxis.identity.goal_edit import mark_done
+from praxis.identity.goals import load_goals
+from praxis.loop.faults import crash_point
+from praxis.loop.records import append_once, journal_entry, metrics_row
+from praxis.loop.state import SessionState
+from praxis.memory.store import add_hot_memory
+from praxis.quality.evals import EvalResult, EvalSummary, run_evals
+from praxis.quality.postmortem import append_postmortem, needs_postmortem
+from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
+from praxis.storage.sessions import (
+    SessionRecord,
+    attach_snapshots,
+    find_session,
+    insert_attempts,
+    insert_session,
+    transaction,
+)
+
+WORK_OUTCOMES = ("goal_selected", "task_selected", "approved_tool_selected", "tool_executed")
+
+
+def reflect(
+    app: Praxis, state: SessionState, conn: sqlite3.Connection, checkpoint: Callable[[], None]
+) -> str:
+    """Finish the session; returns the final outcome."""
+    data = state.reflect
+    if "ended_at" not in data:
+        data["ended_at"] = clock.now_text()
+        data["initial_outcome"] = state.last_outcome or "none"
+    review, evals = _gates(app, state, checkpoint)
+    initial = str(data["initial_outcome"])
+    final = (
+        "review_failed" if review.status == "failed" else "eval_failed" if evals.failed else initial
+    )
+    completed = _completed_goal(app, state, review, evals, initial)
+    summary = " ".join(
+        p for p in (state.action_summary or "", review.summary, evals.summary_text()) if p
+    )
+    if review.findings:
+        summary += " Findings: " + " | ".join(review.findings)
+    if completed:
+        summary += f" Goal {completed} completed."
+    session_id, session_num = _record(app, state, conn, final, summary, review, evals, completed)
+    crash_point("reflect:after_session_row")
+    if completed:
+        _mark_goal_done(app, completed)
+    crash_point("reflect:after_goal_done")
+    ended_at = str(data["ended_at"])
+    goal = (
+        f"{state.selected_goal_id}: {state.selected_goal_title}" if state.selected_goal_id else None
+    )
+    append_once(
+        app.data_dir.file("JOURNAL.md"),
+        journal_entry(
+            ended_at, final, goal, state.task_label, summary, goal if completed else None
+        ),
+    )
+    crash_point("reflect:after_journal")
+    append_once(
+        app.data_dir.file("METRICS.md"),
+        metrics_row(session_num, final, state.selected_goal_title, state.task_label, ended_at),
+    )
+    if needs_postmortem(final, evals.failed):
+        append_postmortem(
+            app.data_dir,
+            session_id,
+            ended_at,
+            final,
+            goal,
+            state.task_label,
+            summary,
+            review,
+            evals,
+        )
+    state.action_summary = summary
+    state.last_outcome = final
+    data["session_id"] = session_id
+    data["session_num"] = session_num
+    return final
+
+
+def _gates(
+    app: Praxis, state: SessionState, checkpoint: Callable[[], None]
+) -> tuple[ReviewResult, EvalSummary]:
+    data = state.reflect
+    if "review" not in data:
+        goal_id = state.selected_goal_id if data["initial_outcome"] == "goal_selected" else None
+        review = review_goal(app.data_dir, goal_id, act_reported_done=state.act_reported_done)
+        evals = run_evals(app.data_dir, "session")
+        data["review"] = asdict(review)
+        data["evals"] = asdict(evals)
+        checkpoint()
+    review_data = dict(data["review"])
+    review_data["findings"] = tuple(review_data["findings"])
+    evals_data = dict(data["evals"])
+    evals_data["results"] = tuple(EvalResult(**r) for r in evals_data["results"])
+    return ReviewResult(**review_data), EvalSummary(**evals_data)
+
+
+def _completed_goal(
+    app: Praxis, state: SessionState, review: ReviewResult, evals: EvalSummary, initial: str
+) -> str | None:
+    if initial != "goal_selected" or not state.selected_goal_id:
+        return None
+    has_criteria = app.data_dir.criteria_dir.joinpath(f"{state.selected_goal_id}.json").is_file()
+    if goal_is_complete(review, evals.failed, has_criteria, state.act_reported_done):
+        return state.selected_goal_id
+    return None
+
+
+def _mark_goal_done(app: Praxis, goal_id: str) -> None:
+    goals = {g.id: g for g in load_goals(app.data_dir)}
+    goal = goals.get(goal_id)
+    if goal is None or goal.done:
+        return  # already marked (a resumed reflect) or removed by the operator meanwhile
+    try:
+        mark_done(app.data_dir.goals_md, goal_id)
+    except StateError:
+        return
+
+
+def _record(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    final: str,
+    summary: str,
+    review: ReviewResult,
+    evals: EvalSummary,
+    completed: str | None,
+) -> tuple[int, int]:
+    existing = find_session(conn, state.run_key)
+    if existing is not None:
+        return int(existing["id"]), int(existing["session_num"])
+    data = state.reflect
+    ended_at = str(data["ended_at"])
+    tokens = sum(a["input_tokens"] + a["output_tokens"] for a in state.provider_attempts)
+    record = SessionRecord(
+        run_key=state.run_key,
+        day=state.day,
+        started_at=state.started_at,
+        ended_at=ended_at,
+        outcome=final,
+        goal_id=state.selected_goal_id,
+        goal_title=state.selected_goal_title,
+        task=state.task_label,
+        summary=summary,
+        tokens_used=tokens,
+        goals_completed=1 if completed else 0,
+        goals_attempted=1 if data["initial_outcome"] == "goal_selected" else 0,
+        memory_captures=1,
+        loop_guard_triggers=1 if final == "blocked_loop_guard" else 0,
+        reviewer_passes=1 if review.status == "passed" else 0,
+        reviewer_failures=1 if review.status == "failed" else 0,
+        eval_passes=evals.passed,
+        eval_failures=evals.failed,
+        repeated_reads_avoided=state.repeated_reads_avoided,
+        phase_durations=state.phase_durations_ms,
+    )
+    with transaction(conn):
+        session_id, session_num = insert_session(conn, record)
+        attach_snapshots(conn, state.run_key, session_id)
+        insert_attempts(conn, session_id, state.run_key, state.provider_attempts, ended_at)
+        conn.execute(
+            "INSERT INTO review_runs(session_id, goal_id, status, summary, findings_json, reviewed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                session_id,
+                review.goal_id,
+                review.status,
+                review.summary,
+                _json(list(review.findings)),
+                ended_at,
+            ),
+        )
+        for result in evals.results:
+            conn.execute(
+                "INSERT INTO eval_runs(session_id, eval_id, eval_name, status, severity, summary, "
+                "evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    result.eval_id,
+                    result.name,
+                    result.status,
+                    result.severity,
+                    result.summary,
+                    ended_at,
+                ),
+            )
+        tags = ["session", *(t for t in (state.selected_goal_id, state.task_label) if t)]
+        add_hot_memory(
+            conn, f"Session outcome {final} with summary: {summary}", final, tags, 0.7, ended_at
+        )
+        _operational_memory(conn, state, final, review, session_id, ended_at)
+    return session_id, session_num
+
+
+def _operational_memory(
+    conn: sqlite3.Connection,
+    state: SessionState,
+    final: str,
+    review: ReviewResult,
+    session_id: int,
+    now: str,
+) -> None:
+    if final not in ("review_failed", "eval_failed"):
+        return
+    target = state.task_label or (
+        f"{state.selected_goal_id}: {state.selected_goal_title}"
+        if state.selected_goal_id
+        else "this workflow"
+    )
+    statement = f"Do not treat {target} as complete until reviewer and eval checks pass cleanly."
+    if (
+        conn.execute("SELECT 1 FROM do_not_repeat WHERE statement = ?", (statement,)).fetchone()
+        is None
+    ):
+        conn.execute(
+            "INSERT INTO do_not_repeat(statement, tags, source_session_id, severity, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (statement, _json([final, "operations"]), session_id, final, now),
+        )
+    fix = (
+        review.findings[0]
+        if review.findings
+        else (
+            "Repair the failing work, rerun verification, and only then mark the session complete."
+        )
+    )
+    updated = conn.execute(
+        "UPDATE known_bugs SET last_seen_at = ?, symptoms = ? WHERE signature = ? AND resolved_at IS NULL",
+        (now, review.summary, target),
+    ).rowcount
+    if not updated:
+        conn.execute(
+            "INSERT INTO known_bugs(signature, symptoms, fix_summary, tags, source_session_id, "
+            "resolved_at, last_seen_at) VALUES (?, ?, ?, ?, ?, NULL, ?)",
+            (target, review.summary, fix, _json([final, "quality"]), session_id, now),
+        )
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+__all__ = ["WORK_OUTCOMES", "reflect"]

@@ -1,0 +1,1 @@
+"""Memory: hot / cold / operational tiers in SQLite with FTS5 search."""

@@ -1,0 +1,1 @@
+"""Model providers: the request/reply types, the stub backend and the factory."""

@@ -1,0 +1,56 @@
+"""The deterministic offline backend: fixed texts, no I/O, never a tool call."""
+
+from __future__ import annotations
+
+from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
+
+CANARY_REPLY = "PraxisCanaryReady"
+
+
+class StubProvider:
+    """Answers every phase with the original's stub texts; one free, successful attempt per call."""
+
+    name = "stub"
+    model = "stub"
+
+    def complete(self, request: CompletionRequest) -> Reply:
+        attempt = Attempt(phase=request.phase, provider=self.name, model=self.model, success=True)
+        return Reply(
+            text=stub_text(request),
+            provider=self.name,
+            model=self.model,
+            usage=Usage(0, 0),
+            attempts=(attempt,),
+            stop_reason="end",
+        )
+
+
+def stub_text(request: CompletionRequest) -> str:
+    subject = request.subject
+    if request.phase == "ask":
+        prompt = subject.get("prompt")
+        if prompt is None:
+            prompt = _last_user_text(request)
+        return f"Stub backend answered without creating a session: {prompt}"
+    if request.phase == "decide":
+        task = subject.get("task")
+        if task:
+            return f'Stub backend accepted task "{task}" for deferred execution.'
+        goal_id = subject.get("goal_id")
+        if goal_id:
+            title = subject.get("goal_title", "")
+            return f"Stub backend prepared goal {goal_id}: {title} with safe internal maintenance only."
+        return "Stub backend performed idle maintenance because no task or open goal was available."
+    if request.phase == "act":
+        planned = subject.get("planned", "")
+        return f"{planned} Act phase completed without external side effects."
+    if request.phase == "canary":
+        return CANARY_REPLY
+    raise ValueError(f"unknown phase {request.phase!r}")
+
+
+def _last_user_text(request: CompletionRequest) -> str:
+    for message in reversed(request.messages):
+        if message.role == "user":
+            return message.content
+    return ""

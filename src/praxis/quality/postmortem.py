@@ -1,0 +1,96 @@
+"""POSTMORTEMS.md: one entry per session whose quality gates failed, written once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from praxis.files import append_record, atomic_write_text, locked
+from praxis.paths import DataDir
+from praxis.quality.evals import EvalSummary
+from praxis.quality.reviewer import ReviewResult
+from praxis.redact import redact
+
+FILE_NAME = "POSTMORTEMS.md"
+LOCK_NAME = ".praxis-postmortems.lock"
+HEADER = "# Postmortems\n"
+
+_TRIGGERS = {
+    "review_failed": "review gate failed",
+    "eval_failed": "operator eval failed",
+    "blocked_loop_guard": "loop guard stopped repeated behavior",
+    "provider_failed": "provider failed",
+}
+
+
+def needs_postmortem(outcome: str, eval_failures: int) -> bool:
+    return outcome in _TRIGGERS or eval_failures > 0
+
+
+def postmortems_path(data_dir: DataDir) -> Path:
+    return data_dir.file(FILE_NAME)
+
+
+def _one_line(text: str) -> str:
+    # Model summaries can span lines; an entry's bullets must stay one line each.
+    return redact(" ".join(text.split()))
+
+
+def render_entry(
+    session_id: int | str,
+    ended_at: str,
+    outcome: str,
+    goal: str | None,
+    task: str | None,
+    summary: str,
+    review: ReviewResult,
+    evals: EvalSummary,
+) -> str:
+    """The entry text, starting with its blank separator line and ending with a newline."""
+    lines = [
+        "",
+        f"## Session {session_id} - {ended_at}",
+        f"- Outcome: {outcome}",
+        f"- Goal: {_one_line(goal) if goal else '-'}",
+        f"- Task: {_one_line(task) if task else '-'}",
+        f"- Summary: {_one_line(summary)}",
+        f"- Review: {_one_line(review.summary)}",
+        f"- Eval summary: passed={evals.passed} failed={evals.failed} "
+        f"skipped={evals.skipped} trust_failures={evals.trust_failures}",
+        f"- Trigger: {_TRIGGERS.get(outcome, 'unexpected runtime regression')}",
+        "### Findings",
+    ]
+    findings = [f"- {_one_line(f)}" for f in review.findings]
+    lines += findings or ["- No reviewer findings were recorded."]
+    lines.append("### Failed Evals")
+    failed = [f"- {_one_line(r.name)} ({r.eval_id})" for r in evals.failed_results]
+    lines += failed or ["- No eval failures were recorded."]
+    return "\n".join(lines) + "\n"
+
+
+def append_postmortem(
+    data_dir: DataDir,
+    session_id: int | str,
+    ended_at: str,
+    outcome: str,
+    goal: str | None,
+    task: str | None,
+    summary: str,
+    review: ReviewResult,
+    evals: EvalSummary,
+) -> None:
+    """Append the session's entry unless it is already there (reflect may run again on resume)."""
+    path = postmortems_path(data_dir)
+    entry = render_entry(session_id, ended_at, outcome, goal, task, summary, review, evals)
+    marker = f"## Session {session_id} - "
+    with locked(data_dir.file(LOCK_NAME)):
+        try:
+            existing: str | None = path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            existing = None
+        if existing is None:
+            atomic_write_text(path, HEADER + entry)
+            return
+        if any(line.startswith(marker) for line in existing.splitlines()):
+            return
+        separator = "" if existing.endswith("\n") or not existing else "\n"
+        append_record(path, separator + entry)

@@ -1,0 +1,88 @@
+"""The reviewer: run a goal's criteria checks (`goals/criteria/<id>.json`) after a session."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from praxis.errors import ConfigError
+from praxis.paths import DataDir
+from praxis.quality.commands import failure_finding, run_check
+from praxis.quality.specs import load_criteria
+
+ReviewStatus = Literal["passed", "failed", "skipped"]
+
+# Goal ids become file names; anything else must not reach the file system.
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    status: ReviewStatus
+    summary: str
+    findings: tuple[str, ...]
+    goal_id: str | None
+    checks_run: int
+    has_criteria: bool = False
+    act_reported_done: bool = False
+
+
+def _failed(
+    goal_id: str, findings: tuple[str, ...], checks_run: int, act_done: bool
+) -> ReviewResult:
+    summary = f"Reviewer failed {goal_id} with {len(findings)} finding(s)."
+    return ReviewResult("failed", summary, findings, goal_id, checks_run, True, act_done)
+
+
+def review_goal(
+    data_dir: DataDir,
+    goal_id: str | None,
+    timeout_seconds: float = 60,
+    act_reported_done: bool = False,
+) -> ReviewResult:
+    """Review the selected goal. Never raises for bad criteria data: that is a failed review."""
+    if goal_id is None:
+        summary = "Reviewer skipped because no goal was selected."
+        return ReviewResult("skipped", summary, (), None, 0, False, act_reported_done)
+    if not _SAFE_ID.fullmatch(goal_id):
+        return _failed(
+            goal_id, (f"goal id {goal_id!r} is not a valid file name",), 0, act_reported_done
+        )
+    path = data_dir.criteria_dir / f"{goal_id}.json"
+    if not (path.exists() or path.is_symlink()):
+        summary = f"Reviewer passed {goal_id} with no criteria file."
+        return ReviewResult("passed", summary, (), goal_id, 0, False, act_reported_done)
+    try:
+        criteria = load_criteria(path)
+    except ConfigError as exc:
+        return _failed(goal_id, (exc.message,), 0, act_reported_done)
+    except OSError as exc:
+        return _failed(
+            goal_id, (f"cannot read {path}: {exc.strerror or exc}",), 0, act_reported_done
+        )
+    findings: list[str] = []
+    for command in criteria.commands:
+        outcome = run_check(command, data_dir.root, timeout_seconds)
+        if not outcome.ok:
+            findings.append(failure_finding(command, outcome, timeout_seconds))
+    checks = len(criteria.commands)
+    if findings:
+        return _failed(goal_id, tuple(findings), checks, act_reported_done)
+    summary = f"Reviewer passed {goal_id} using {checks} shell checks."
+    return ReviewResult("passed", summary, (), goal_id, checks, True, act_reported_done)
+
+
+def goal_is_complete(
+    review: ReviewResult, evals_failed: int, has_criteria: bool, act_reported_done: bool
+) -> bool:
+    """SPEC §4 "Goals complete": criteria pass (or, without criteria, act said done); no eval failed.
+
+    A parent goal additionally needs all its children done; the caller checks that.
+    """
+    if review.goal_id is None or review.status != "passed" or evals_failed > 0:
+        return False
+    if has_criteria:
+        # A pass that ran no checks (no criteria file) cannot vouch for criteria.
+        return review.checks_run > 0
+    return act_reported_done

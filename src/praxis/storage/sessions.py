@@ -1,0 +1,157 @@
+"""Session rows and everything reflect records with them, in one idempotent transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    run_key: str
+    day: int
+    started_at: str
+    ended_at: str
+    outcome: str
+    goal_id: str | None
+    goal_title: str | None
+    task: str | None
+    summary: str
+    tokens_used: int
+    goals_completed: int
+    goals_attempted: int
+    memory_captures: int
+    loop_guard_triggers: int
+    reviewer_passes: int
+    reviewer_failures: int
+    eval_passes: int
+    eval_failures: int
+    repeated_reads_avoided: int
+    phase_durations: Mapping[str, int]
+
+
+def find_session(conn: sqlite3.Connection, run_key: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT id, session_num FROM sessions WHERE run_key = ?", (run_key,)
+    ).fetchone()
+    return row
+
+
+def insert_session(conn: sqlite3.Connection, record: SessionRecord) -> tuple[int, int]:
+    """Insert the row (inside the caller's transaction). Returns (id, session_num)."""
+    session_num = int(
+        conn.execute(
+            "SELECT COALESCE(MAX(session_num), 0) + 1 FROM sessions WHERE day = ?", (record.day,)
+        ).fetchone()[0]
+    )
+    cursor = conn.execute(
+        "INSERT INTO sessions(run_key, day, session_num, started_at, ended_at, tokens_used, "
+        "goals_completed, goals_attempted, lines_written, memory_captures, loop_guard_triggers, "
+        "reviewer_passes, reviewer_failures, eval_passes, eval_failures, repeated_reads_avoided, "
+        "phase_durations, outcome, selected_goal_id, selected_goal_title, selected_task, "
+        "action_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.run_key,
+            record.day,
+            session_num,
+            record.started_at,
+            record.ended_at,
+            record.tokens_used,
+            record.goals_completed,
+            record.goals_attempted,
+            record.memory_captures,
+            record.loop_guard_triggers,
+            record.reviewer_passes,
+            record.reviewer_failures,
+            record.eval_passes,
+            record.eval_failures,
+            record.repeated_reads_avoided,
+            json.dumps(dict(record.phase_durations)),
+            record.outcome,
+            record.goal_id,
+            record.goal_title,
+            record.task,
+            record.summary,
+        ),
+    )
+    return int(cursor.lastrowid or 0), session_num
+
+
+def insert_attempts(
+    conn: sqlite3.Connection,
+    session_id: int,
+    run_key: str,
+    attempts: Sequence[Mapping[str, Any]],
+    recorded_at: str,
+) -> None:
+    for a in attempts:
+        values = (
+            session_id,
+            a["phase"],
+            a["provider"],
+            a["model"],
+            a["input_tokens"],
+            a["output_tokens"],
+            a["cost_micros"],
+            recorded_at,
+            run_key,
+        )
+        conn.execute(
+            "INSERT INTO provider_attempts(session_id, phase, provider, model, success, input_tokens, "
+            "output_tokens, estimated_cost_micros, error, recorded_at, latency_ms, error_class, run_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                *values[:4],
+                int(a["success"]),
+                *values[4:7],
+                a.get("error"),
+                recorded_at,
+                a.get("latency_ms"),
+                a.get("error_class"),
+                run_key,
+            ),
+        )
+        conn.execute(
+            "INSERT INTO token_ledger(session_id, phase, provider, model, input_tokens, output_tokens, "
+            "estimated_cost_micros, recorded_at, run_key, cost_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, int(a.get("cost_known", True))),
+        )
+
+
+def attach_snapshots(conn: sqlite3.Connection, run_key: str, session_id: int) -> None:
+    conn.execute(
+        "UPDATE session_snapshots SET session_id = ? WHERE run_key = ? AND session_id IS NULL",
+        (session_id, run_key),
+    )
+
+
+def insert_snapshot(
+    conn: sqlite3.Connection,
+    run_key: str,
+    session_id: int | None,
+    started_at: str,
+    phase: str,
+    checkpoint: str,
+    state_json: str,
+    recorded_at: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO session_snapshots(session_id, session_started_at, phase, checkpoint, state_json, "
+        "recorded_at, run_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (session_id, started_at, phase, checkpoint, state_json, recorded_at, run_key),
+    )

@@ -1,0 +1,90 @@
+"""The daemon: sessions on a schedule, a fresh heartbeat while idle, a clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+
+from tests.conftest import PraxisRunner, praxis_executable
+
+
+def _never_quiet(runner: PraxisRunner) -> None:
+    config = runner.data_dir / "praxis.toml"
+    text = config.read_text().replace('quiet_hours_start = "23:00"', 'quiet_hours_start = "00:00"')
+    config.write_text(text.replace('quiet_hours_end = "07:00"', 'quiet_hours_end = "00:00"'))
+
+
+def _sessions(runner: PraxisRunner) -> int:
+    with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
+    initialized: PraxisRunner,
+) -> None:
+    _never_quiet(initialized)
+    daemon = subprocess.Popen(
+        [
+            *praxis_executable(),
+            "--data-dir",
+            str(initialized.data_dir),
+            "run",
+            "--interval-minutes",
+            "0.05",
+        ],
+        env=initialized.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert _wait_for(lambda: _sessions(initialized) >= 1, 30)
+        beat_path = initialized.data_dir / "heartbeat.json"
+        assert _wait_for(lambda: "Daemon idle" in beat_path.read_text(), 10)
+        first = json.loads(beat_path.read_text())["updated_at_unix_ms"]
+        assert _wait_for(lambda: json.loads(beat_path.read_text())["updated_at_unix_ms"] > first, 5)
+        check = initialized("heartbeat", "check", "--max-age-seconds", "5")
+        assert check.returncode == 0, check.stderr
+        status = initialized("status").lines()
+        assert "next_run" in status
+        assert _wait_for(lambda: _sessions(initialized) >= 2, 30)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        out, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err
+    assert "daemon: stopped" in out
+    assert "reason: signal" in out
+    state = json.loads((initialized.data_dir / "session_state.json").read_text())
+    assert state["current_phase"] in ("Sleep", "Orient", "Decide", "Act", "Reflect")
+    # Whatever it was doing, the next one-shot run finishes cleanly.
+    assert initialized("run", "--once", "--force").returncode == 0
+
+
+def test_daemon_max_sessions(initialized: PraxisRunner) -> None:
+    _never_quiet(initialized)
+    result = initialized("run", "--interval-minutes", "0.01", "--max-sessions", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.lines()["sessions"] == "2"
+    assert result.lines()["reason"] == "max_sessions"
+    assert _sessions(initialized) == 2
+    events = (initialized.data_dir / "events.jsonl").read_text()
+    assert "daemon:started" in events and "daemon:stopped" in events
+
+
+def test_daemon_rejects_bad_interval(initialized: PraxisRunner) -> None:
+    result = initialized("run", "--interval-minutes", "0")
+    assert result.returncode == 2
+    assert "--interval-minutes must be greater than 0" in result.stderr
