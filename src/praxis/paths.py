@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from praxis.config import env
 from praxis.errors import DataDirError, UsageError
@@ -56,8 +56,7 @@ def resolve_data_dir(cli_value: str | None) -> Path:
     return default_data_dir().absolute()
 
 
-@dataclass(frozen=True)
-class DataDir:
+class DataDir(NamedTuple):
     root: Path
 
     def file(self, name: str) -> Path:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 _SAME: Any = object()
 
 
-@dataclass
 class Report:
     """Ordered facts. Text: one `key: value` per line; JSON: the same keys (plus extras)."""
 
-    lines: list[tuple[str, str]] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+        self.data: dict[str, Any] = {}
 
     def add(self, key: str, value: object, json_value: Any = _SAME) -> Report:
         """Add a `key: value` line; `json_value` is the JSON form when it differs."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,7 +63,7 @@ def with_lines(goals: list[Goal], first_line: int = 3) -> list[Goal]:
     """The line numbers `render_goals` gives (heading + blank line first)."""
     placed, line = [], first_line
     for goal in goals:
-        placed.append(replace(goal, line=line))
+        placed.append(goal._replace(line=line))
         line += len(render_goal(goal))
     return placed
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WINDOW = 5
 THRESHOLD = 0.20
 
 
-@dataclass(frozen=True)
-class SessionQuality:
+class SessionQuality(NamedTuple):
     reviewer_failures: int
     eval_failures: int
     outcome: str
 
 
-@dataclass(frozen=True)
-class Drift:
+class Drift(NamedTuple):
     status: str
     recent: float
     baseline: float

@@ -11,8 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from praxis.errors import UsageError
 
@@ -30,8 +29,7 @@ PREVIEW_CHARS = 4_000
 _ANCHOR_RE = re.compile(r"G-\d+|\b20\d\d-\d\d-\d\d|boundar", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(NamedTuple):
     path: str
     text: str
     size: int

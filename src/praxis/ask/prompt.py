@@ -5,7 +5,7 @@ Kept small on purpose (SPEC §5: `ask "hi"` ≤ 1,000 tokens): no memories, goal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from praxis.config.settings import InstanceSettings
 from praxis.paths import DataDir
@@ -25,8 +25,7 @@ ASK_SYSTEM = (
 )
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     name: str
     timezone: str
     role: str | None

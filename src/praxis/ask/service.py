@@ -8,8 +8,7 @@ usage ledger (session id NULL, phase `ask`) once the providers issue lands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from praxis.ask.attachments import AttachmentPolicy, load_attachments, render_prompt
 from praxis.ask.prompt import build_ask_request, read_identity
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
     from praxis.providers.base import Provider
 
 
-@dataclass(frozen=True)
-class AskResult:
+class AskResult(NamedTuple):
     backend: str
     prompt: str
     attachments: int

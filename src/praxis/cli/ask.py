@@ -37,27 +37,10 @@ def ask(
     """Answer PROMPT statelessly: no session, memory, journal or heartbeat change."""
     from praxis.ask.attachments import parse_policy
     from praxis.ask.service import ask as run_ask
-    from praxis.report import Report
+    from praxis.cli.views import ask_report
 
     policy = parse_policy(attachment_policy)
     praxis = app(ctx)
     # --stream: the stub answers at once; streaming arrives with the remote adapters.
     result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy)
-    reply = result.reply
-    if as_json:
-        report = Report()
-        report.extra("answer", reply.text)
-        report.extra("backend", result.backend)
-        report.extra("model", reply.model)
-        report.extra("tokens", reply.usage.total)
-        report.extra("est_cost_usd", round(result.est_cost_usd, 6))
-        emit(report, as_json=True)
-        return
-    report = Report()
-    report.add("mode", "ask")
-    report.add("backend", result.backend)
-    report.add("stateful", False)
-    report.add("attachments", result.attachments)
-    report.add("prompt", result.prompt)
-    report.add("answer", reply.text)
-    emit(report)
+    emit(ask_report(result, as_json), as_json)

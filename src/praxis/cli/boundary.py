@@ -1,19 +1,18 @@
-"""Run the click app and turn every failure into `error:` / `hint:` lines and an exit code."""
+"""Run a command and turn every failure into `error:` / `hint:` lines and an exit code."""
 
 from __future__ import annotations
 
 import os
 import sys
-import traceback
+from collections.abc import Callable
 from pathlib import Path
 
-import click
-
 from praxis.errors import EXIT_FAILED, EXIT_USAGE, PraxisError
-from praxis.redact import redact
 
 
 def _say_error(message: str, hint: str | None = None) -> None:
+    from praxis.redact import redact
+
     sys.stderr.write(f"error: {redact(message)}\n")
     if hint:
         sys.stderr.write(f"hint: {redact(hint)}\n")
@@ -24,6 +23,40 @@ def _debug_enabled(args: list[str]) -> bool:
 
 
 def run_cli(args: list[str]) -> int:
+    from praxis.cli.fastpath import fast_command
+
+    command = fast_command(args)
+    return guarded(args, command if command is not None else lambda: _run_click(args))
+
+
+def guarded(args: list[str], body: Callable[[], int]) -> int:
+    """The one error boundary: expected failures become error/hint lines, crashes are logged."""
+    try:
+        return body()
+    except PraxisError as exc:
+        _say_error(exc.message, exc.hint)
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        _say_error("interrupted")
+        return 130
+    except Exception as exc:  # the one boundary for unexpected crashes
+        if _debug_enabled(args):
+            import traceback
+
+            traceback.print_exc()
+            return EXIT_FAILED
+        log = _write_crash_log(args)
+        _say_error(
+            f"internal error: {type(exc).__name__}: {exc}", f"details in {log}; rerun with --debug"
+        )
+        return EXIT_FAILED
+
+
+def _run_click(args: list[str]) -> int:
+    import click
+
     from praxis.cli.root import cli
 
     try:
@@ -40,31 +73,16 @@ def run_cli(args: list[str]) -> int:
     except click.exceptions.ClickException as exc:
         _say_error(exc.format_message())
         return exc.exit_code
-    except PraxisError as exc:
-        _say_error(exc.message, exc.hint)
-        return exc.exit_code
-    except BrokenPipeError:
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        _say_error("interrupted")
-        return 130
-    except Exception as exc:  # the one boundary for unexpected crashes
-        if _debug_enabled(args):
-            traceback.print_exc()
-            return EXIT_FAILED
-        log = _write_crash_log(args)
-        _say_error(
-            f"internal error: {type(exc).__name__}: {exc}", f"details in {log}; rerun with --debug"
-        )
-        return EXIT_FAILED
     return int(result) if isinstance(result, int) else 0
 
 
 def _write_crash_log(args: list[str]) -> Path:
     import tempfile
+    import traceback
 
     from praxis import clock
     from praxis.files import append_record
+    from praxis.redact import redact
 
     text = redact(traceback.format_exc())
     log_dir = _log_dir(args)

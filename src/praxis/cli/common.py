@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -15,11 +14,11 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
 class CliState:
-    data_dir_option: str | None
-    debug: bool
-    _app: Praxis | None = None
+    def __init__(self, data_dir_option: str | None, debug: bool) -> None:
+        self.data_dir_option = data_dir_option
+        self.debug = debug
+        self._app: Praxis | None = None
 
     def app(self, *, initialized: bool = True) -> Praxis:
         if self._app is None:
@@ -52,7 +51,9 @@ def json_option(func: F) -> F:
 
 
 def emit(report: Report, as_json: bool = False) -> None:
-    click.echo(report.to_json() if as_json else report.to_text())
+    from praxis.cli.views import write
+
+    write(report, as_json)
 
 
 def not_available(command: str) -> None:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.toml_source import TomlSource
 
 
-@dataclass(frozen=True)
-class CallBudget:
+class CallBudget(NamedTuple):
     max_attempts: int
     max_tokens: int
     max_cost_usd: float
 
 
-@dataclass(frozen=True)
-class PeriodBudget:
+class PeriodBudget(NamedTuple):
     max_tokens: int
     max_cost_usd: float
 
 
-@dataclass(frozen=True)
-class Budgets:
+class Budgets(NamedTuple):
     run: CallBudget = CallBudget(6, 3000, 0.25)
     ask: CallBudget = CallBudget(1, 600, 0.05)
     daily: PeriodBudget = PeriodBudget(200_000, 2.0)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from praxis.config.budgets import Budgets, parse_budgets
 from praxis.config.profiles import Profile, apply_profile, parse_profiles
@@ -13,8 +13,7 @@ from praxis.config.toml_source import read_toml
 from praxis.paths import DataDir
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The effective configuration: praxis.toml with its profile applied, plus the other files."""
 
     settings: Settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.settings import BACKENDS, Settings
@@ -10,8 +10,7 @@ from praxis.config.toml_source import TomlSource
 from praxis.errors import ConfigError
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     backend_override: str | None = None
     local_first_fallback: bool | None = None
@@ -81,9 +80,9 @@ def apply_profile(settings: Settings, profiles: tuple[Profile, ...], path: str) 
         )
     agent = settings.agent
     if profile.backend_override is not None:
-        agent = replace(agent, backend=profile.backend_override)
+        agent = agent._replace(backend=profile.backend_override)
     if profile.local_first_fallback is not None:
-        agent = replace(agent, local_first_fallback=profile.local_first_fallback)
+        agent = agent._replace(local_first_fallback=profile.local_first_fallback)
     if profile.context_ceiling_pct is not None:
-        agent = replace(agent, context_ceiling_pct=profile.context_ceiling_pct)
-    return replace(settings, agent=agent)
+        agent = agent._replace(context_ceiling_pct=profile.context_ceiling_pct)
+    return settings._replace(agent=agent)

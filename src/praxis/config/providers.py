@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.toml_source import TomlSource
@@ -22,8 +22,7 @@ DEFAULT_MODEL = {
 OPENAI_APIS = ("chat", "responses")
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     provider: str
     model: str
     base_url: str | None = None

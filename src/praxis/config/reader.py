@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from praxis.config.toml_source import TomlSource
 from praxis.errors import ConfigError
 
 
-@dataclass(frozen=True)
-class TableReader:
+class TableReader(NamedTuple):
     source: TomlSource
     table: str
     values: dict[str, Any]
-    index: int | None = None
+    position: int | None = None  # which [[table]] entry (None for a plain table)
 
     @classmethod
     def of(cls, source: TomlSource, table: str) -> TableReader:
@@ -26,7 +24,7 @@ class TableReader:
         return cls(source, table, raw)
 
     def fail(self, key: str, message: str, hint: str) -> ConfigError:
-        return self.source.error(message, hint, self.table, key, self.index)
+        return self.source.error(message, hint, self.table, key, self.position)
 
     def has(self, key: str) -> bool:
         return key in self.values

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.toml_source import TomlSource
@@ -12,8 +12,7 @@ BACKENDS = ("stub", "claude", "openai", "ollama", "router")
 BACKEND_LIST_TEXT = '"stub", "claude", "openai", "ollama", or "router"'
 
 
-@dataclass(frozen=True)
-class BudgetEntry:
+class BudgetEntry(NamedTuple):
     source: str
     priority: int
     max_pct: float
@@ -36,15 +35,13 @@ DEFAULT_CONTEXT_BUDGET: tuple[BudgetEntry, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class InstanceSettings:
+class InstanceSettings(NamedTuple):
     name: str = "Praxis"
     timezone: str = "UTC"
     data_dir: str = ""
 
 
-@dataclass(frozen=True)
-class RuntimeSettings:
+class RuntimeSettings(NamedTuple):
     quiet_hours_start: str = "23:00"
     quiet_hours_end: str = "07:00"
     state_file: str = "session_state.json"
@@ -53,8 +50,7 @@ class RuntimeSettings:
     snapshot_retention_count: int = 7
 
 
-@dataclass(frozen=True)
-class AgentSettings:
+class AgentSettings(NamedTuple):
     backend: str = "stub"
     context_ceiling_pct: float = 0.8
     profile: str = "quality"
@@ -65,20 +61,17 @@ class AgentSettings:
     canary_max_age_days: int = 7
 
 
-@dataclass(frozen=True)
-class ContextSettings:
+class ContextSettings(NamedTuple):
     window_tokens: int = 12000
     budget: tuple[BudgetEntry, ...] = DEFAULT_CONTEXT_BUDGET
 
 
-@dataclass(frozen=True)
-class MemorySettings:
+class MemorySettings(NamedTuple):
     hot_days: int = 14
     hot_capacity: int = 500
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     instance: InstanceSettings = InstanceSettings()
     runtime: RuntimeSettings = RuntimeSettings()
     database_path: str = "praxis.db"
@@ -92,7 +85,7 @@ class Settings:
         return path if path.is_absolute() else root / path
 
     def with_data_dir(self, root: Path) -> Settings:
-        return replace(self, instance=replace(self.instance, data_dir=str(root)))
+        return self._replace(instance=self.instance._replace(data_dir=str(root)))
 
 
 def parse_settings(source: TomlSource) -> Settings:

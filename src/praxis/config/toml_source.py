@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from praxis.errors import ConfigError
 
 _LINE_RE = re.compile(r"at line (\d+)")
 
 
-@dataclass(frozen=True)
-class TomlSource:
+class TomlSource(NamedTuple):
     """A parsed TOML file plus its text, so validation errors can point at a line."""
 
     path: Path

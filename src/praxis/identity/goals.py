@@ -8,9 +8,8 @@ Every other line is the operator's prose and is ignored.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from praxis.errors import ConfigError, DataDirError
 
@@ -31,8 +30,7 @@ _METADATA_HINT = (
 )
 
 
-@dataclass(frozen=True)
-class Goal:
+class Goal(NamedTuple):
     id: str
     title: str
     done: bool
@@ -113,7 +111,7 @@ def _apply_metadata(goal: Goal, seen: set[str], line: str, number: int, path: st
     seen.add(key)
     if key == "blocked_by":
         ids = tuple(part.strip() for part in value.split(",") if part.strip())
-        return replace(goal, blocked_by=ids)
+        return goal._replace(blocked_by=ids)
     if not value:
         raise ConfigError(
             f"{key} metadata on line {number} must not be empty",
@@ -122,8 +120,8 @@ def _apply_metadata(goal: Goal, seen: set[str], line: str, number: int, path: st
             line=number,
         )
     if key == "parent":
-        return replace(goal, parent=value)
-    return replace(goal, wake_when=value)
+        return goal._replace(parent=value)
+    return goal._replace(wake_when=value)
 
 
 def parse_goals(text: str, path: str = "GOALS.md") -> list[Goal]:

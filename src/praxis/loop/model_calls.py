@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 
 from praxis.config.budgets import CallBudget
 from praxis.loop.state import SessionState
@@ -77,7 +76,7 @@ def call_model(
     try:
         reply = provider.complete(request)
     except ProviderFailed as failed:
-        state.provider_attempts.extend(asdict(a) for a in failed.attempts)
+        state.provider_attempts.extend(a._asdict() for a in failed.attempts)
         raise
-    state.provider_attempts.extend(asdict(a) for a in reply.attempts)
+    state.provider_attempts.extend(a._asdict() for a in reply.attempts)
     return reply

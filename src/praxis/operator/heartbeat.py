@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from praxis import STARTED_MONOTONIC, clock
 from praxis.errors import CheckFailed, UsageError
@@ -16,8 +16,7 @@ from praxis.paths import DataDir
 DEFAULT_MAX_AGE_SECONDS = 900
 
 
-@dataclass(frozen=True)
-class Heartbeat:
+class Heartbeat(NamedTuple):
     component: str
     phase: str
     detail: str
@@ -50,7 +49,7 @@ def write_heartbeat(
         process_uptime_ms=int((time.monotonic() - STARTED_MONOTONIC) * 1000),
         next_run_at=next_run_at,
     )
-    record = {k: v for k, v in beat.__dict__.items() if v is not None}
+    record = {k: v for k, v in beat._asdict().items() if v is not None}
     atomic_write_json(data_dir.heartbeat, record)
     return beat
 

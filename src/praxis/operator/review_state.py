@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from praxis import clock
 from praxis.errors import ConfigError, UsageError
@@ -14,8 +14,7 @@ REVIEW_INTERVAL = timedelta(days=7)
 REVIEW_PROMPT = "Weekly alignment review: have any hard limits changed?"
 
 
-@dataclass(frozen=True)
-class ReviewState:
+class ReviewState(NamedTuple):
     last_confirmed_at: str | None
     last_note: str | None
 

@@ -7,10 +7,12 @@ canary gating are wrappers around providers, never logic inside an adapter.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple, Protocol
 
 from praxis.errors import PraxisError
+
+_NO_SUBJECT: Mapping[str, str] = MappingProxyType({})
 
 Phase = Literal["ask", "decide", "act", "canary"]
 Role = Literal["user", "assistant", "tool"]
@@ -21,8 +23,7 @@ def estimate_tokens(text: str) -> int:
     return -(-len(text) // 4)
 
 
-@dataclass(frozen=True)
-class ToolCall:
+class ToolCall(NamedTuple):
     """A call the model asked for; `id` ties the tool's result message back to it."""
 
     id: str
@@ -30,8 +31,7 @@ class ToolCall:
     arguments: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class ToolSpec:
+class ToolSpec(NamedTuple):
     """A tool offered to the model; `parameters` is a JSON Schema object."""
 
     name: str
@@ -39,8 +39,7 @@ class ToolSpec:
     parameters: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """One conversation turn. A `tool` message answers the call named by `tool_call_id`."""
 
     role: Role
@@ -49,8 +48,7 @@ class Message:
     tool_call_id: str | None = None
 
 
-@dataclass(frozen=True)
-class CompletionRequest:
+class CompletionRequest(NamedTuple):
     """Everything one model call needs; adapters translate it to their wire format.
 
     `system` is the instruction block, `context` the rendered budgeted context (sent with the
@@ -64,7 +62,7 @@ class CompletionRequest:
     messages: tuple[Message, ...]
     max_output_tokens: int
     tools: tuple[ToolSpec, ...] = ()
-    subject: Mapping[str, str] = field(default_factory=dict)
+    subject: Mapping[str, str] = _NO_SUBJECT
 
     def instructions(self) -> str:
         """System block as sent: the instructions followed by the context, when there is one."""
@@ -105,8 +103,7 @@ def _render_message(message: Message) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     input_tokens: int = 0
     output_tokens: int = 0
 
@@ -115,8 +112,7 @@ class Usage:
         return self.input_tokens + self.output_tokens
 
 
-@dataclass(frozen=True)
-class Attempt:
+class Attempt(NamedTuple):
     """One call to one route, successful or not: one usage-ledger row.
 
     `cost_known` is False for a remote model without a price (counted as unknown, never as 0).
@@ -136,8 +132,7 @@ class Attempt:
     error_class: str | None = None
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """The answer of the route that succeeded, plus every attempt made to get it.
 
     `stop_reason` is normalised: "end", "max_tokens", "tool_use", or None when unknown.

@@ -52,5 +52,5 @@ def stub_text(request: CompletionRequest) -> str:
 def _last_user_text(request: CompletionRequest) -> str:
     for message in reversed(request.messages):
         if message.role == "user":
-            return message.content
+            return str(message.content)
     return ""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.toml_source import read_toml
@@ -12,8 +12,7 @@ from praxis.errors import ConfigError
 KINDS = ("internal", "shell", "http", "mcp")
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     name: str
     description: str
     kind: str
