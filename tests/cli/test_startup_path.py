@@ -15,7 +15,16 @@ HEAVY = ("httpx", "starlette", "rich", "pydantic", "jinja2", "uvicorn", "puretik
 
 def _imported_modules(runner: PraxisRunner, *args: str) -> set[str]:
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "praxis", "--data-dir", str(runner.data_dir), *args],
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "praxis",
+            "--data-dir",
+            str(runner.data_dir),
+            *args,
+        ],
         capture_output=True,
         text=True,
         env=runner.env,
@@ -49,5 +58,8 @@ def test_fast_path_matches_click_path(initialized: PraxisRunner) -> None:
     ask_fast = initialized("ask", "hello", "there")
     ask_click = initialized("ask", "--attachment-policy", "reject", "hello", "there")
     assert ask_fast.stdout == ask_click.stdout
-    assert ask_fast.lines()["answer"] == "Stub backend answered without creating a session: hello there"
+    assert (
+        ask_fast.lines()["answer"]
+        == "Stub backend answered without creating a session: hello there"
+    )
     assert initialized("status", "--bogus").returncode == 2

@@ -14,11 +14,13 @@ from praxis.context.budget import allocate
 from praxis.files import atomic_write_text
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import Goal, load_goals
+from praxis.loop.records import read_tail
 from praxis.loop.state import SessionState
 from praxis.memory.store import operational_lines, recent_memories, render_memory, search_memories
 from praxis.tools.manifest import load_registry
 
 JOURNAL_TAIL_LINES = 12
+JOURNAL_TAIL_BYTES = 16_384  # JOURNAL.md grows every session; only its recent lines matter here
 
 
 def orient(
@@ -81,7 +83,7 @@ def _sources(
         hits = recent_memories(conn)
     state.memory_ids = [h.id for h in hits if h.tier == "hot"]
     dnr, bugs = operational_lines(conn, query)
-    journal = read("JOURNAL.md", "journal")
+    journal = read_tail(app.data_dir.file("JOURNAL.md"), JOURNAL_TAIL_BYTES)
     return [
         ContextSource("identity", read("IDENTITY.md", "identity")),
         ContextSource("agents", read("AGENTS.md", "agents")),

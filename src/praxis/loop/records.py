@@ -33,15 +33,26 @@ def metrics_row(
     return "| " + " | ".join(_one_line(c).replace("|", "/") for c in cells) + " |\n"
 
 
-def append_once(path: Path, record: str) -> bool:
-    """Append `record` unless the file already ends with it (a resumed reflect). True if written."""
+def read_tail(path: Path, size: int) -> str:
+    """The last `size` bytes of a file as text (files like JOURNAL.md grow without bound)."""
     try:
-        existing = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            handle.seek(0, 2)
+            handle.seek(max(0, handle.tell() - size))
+            return handle.read().decode("utf-8", errors="replace")
     except FileNotFoundError:
-        existing = ""
-    if existing.endswith(record) or record.strip() in existing[-(len(record) * 4 + 4096) :]:
+        return ""
+
+
+def append_once(path: Path, record: str) -> bool:
+    """Append `record` unless the file already ends with it (a resumed reflect). True if written.
+
+    Only the file's tail is read: the check costs the same with 10 or 10,000 entries.
+    """
+    tail = read_tail(path, len(record.encode("utf-8")) * 4 + 4096)
+    if tail.endswith(record) or record.strip() in tail:
         return False
-    prefix = "" if not existing or existing.endswith("\n") else "\n"
+    prefix = "" if not tail or tail.endswith("\n") else "\n"
     append_record(path, prefix + record)
     return True
 
