@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 
 demo: $(VENV)/.installed
 	$(BIN)/praxis --data-dir $(DEMO_DIR) init --name Praxis --timezone UTC
-	$(BIN)/praxis --data-dir $(DEMO_DIR) run --once --force || true
+	$(BIN)/praxis --data-dir $(DEMO_DIR) run --once --force
 	$(BIN)/praxis --data-dir $(DEMO_DIR) status
 	$(BIN)/praxis --data-dir $(DEMO_DIR) doctor
 

@@ -13,6 +13,8 @@ import pytest
 
 from praxis.config import env
 
+pytest_plugins = ["tests.fakes.plugin"]
+
 # Variables that would leak the developer's setup into tests.
 _SCRUBBED = (
     "PRAXIS_DATA_DIR",

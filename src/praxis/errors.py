@@ -64,3 +64,11 @@ class StateError(PraxisError):
 
 class LockHeld(PraxisError):
     """Another Praxis process holds the lock this action needs (exit 1)."""
+
+
+class BudgetExceeded(PraxisError):
+    """A model call that could cross a spending limit was not made (exit 1 for `ask`)."""
+
+    def __init__(self, message: str, hint: str | None = None, line: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.line = line or message

@@ -217,11 +217,14 @@ def test_ask_budget_uses_the_real_estimate(initialized: PraxisRunner) -> None:
     assert blocked.stderr.splitlines()[1].startswith("hint: ")
 
 
-def test_default_budget_blocks_a_long_prompt(initialized: PraxisRunner) -> None:
+def test_ask_budget_blocks_a_prompt_that_could_cross_it(initialized: PraxisRunner) -> None:
+    budgets = initialized.data_dir / "budgets.toml"
+    budgets.write_text(budgets.read_text().replace("max_tokens = 30000", "max_tokens = 600"))
     result = initialized("ask", "word " * 500)
     assert result.returncode == 1
     assert result.stderr.startswith("error: ask budget blocked: estimated_tokens=")
-    assert "/600 max_attempts=1 max_cost_usd=0.050000" in result.stderr
+    assert "/600 max_attempts=6 max_cost_usd=0.100000" in result.stderr
+    assert initialized("ask", "word " * 50).returncode == 0
 
 
 def test_prompt_for_hi_is_small_and_carries_the_identity(initialized: PraxisRunner) -> None:
@@ -262,12 +265,13 @@ def test_preamble_lists_boundaries_and_skips_the_placeholder() -> None:
     )
 
 
-def test_other_backends_are_not_available_yet(initialized: PraxisRunner) -> None:
+def test_remote_backend_without_key_fails_naming_the_variable(initialized: PraxisRunner) -> None:
     config = initialized.data_dir / "praxis.toml"
     config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
     result = initialized("ask", "hi")
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == "error: backend claude is not available yet"
+    assert result.stderr.splitlines()[0] == "error: all configured providers failed during ask"
+    assert "ANTHROPIC_API_KEY is required for the Claude provider" in result.stderr
 
 
 def test_stub_ask_imports_no_heavy_modules(initialized: PraxisRunner) -> None:

@@ -72,7 +72,7 @@ def test_status_keys_in_reference_order(initialized: PraxisRunner) -> None:
     assert values["drift_status"] == "insufficient_data"
     assert values["operational_memory"] == "dnr=0 bugs=0"
     assert values["goals"] == "open=1 done=0"
-    assert values["budget_today"] == "tokens=0/200000 est_cost_usd=0.000000/2.000000"
+    assert values["budget_today"] == "tokens=0/1000000 est_cost_usd=0.000000/2.000000"
     assert values["last_session"] == "none"
     assert values["heartbeat"].startswith("phase=sleep updated_at=")
     assert int(values["heartbeat_age_seconds"]) >= 0

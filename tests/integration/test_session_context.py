@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from praxis.loop.session import run_once
 from praxis.operator.setup import initialize
 from praxis.paths import DataDir
 from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
+from praxis.providers.spend import CallLedger
 from praxis.providers.stub import StubProvider
 
 
@@ -28,10 +30,18 @@ class RecordingProvider:
         self.requests: list[CompletionRequest] = []
         self._stub = StubProvider()
 
-    def complete(self, request: CompletionRequest) -> Reply:
+    def complete(
+        self,
+        request: CompletionRequest,
+        ledger: CallLedger | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Reply:
         self.requests.append(request)
         text = self._stub.complete(request).text
         attempt = Attempt(request.phase, self.name, self.model, True, 10, 5)
+        if ledger is not None:
+            ledger.check(10 + request.max_output_tokens, 0)
+            ledger.record(attempt)
         return Reply(text, self.name, self.model, Usage(10, 5), (attempt,))
 
 

@@ -136,16 +136,19 @@ def test_providers_defaults_and_validation(tmp_path: Path) -> None:
 def test_budgets_defaults_and_validation(tmp_path: Path) -> None:
     budgets = parse_budgets(_source(tmp_path, defaults.BUDGETS_TOML, "budgets.toml"))
     assert (budgets.run.max_attempts, budgets.run.max_tokens, budgets.run.max_cost_usd) == (
-        6,
-        3000,
+        12,
+        40000,
         0.25,
     )
     assert (budgets.ask.max_attempts, budgets.ask.max_tokens, budgets.ask.max_cost_usd) == (
-        1,
-        600,
-        0.05,
+        6,
+        30000,
+        0.1,
     )
     assert budgets.daily.max_cost_usd == 2.0
+    assert (
+        parse_budgets(None) == budgets
+    )  # the file written by init says what the code defaults say
     with pytest.raises(ConfigError, match=r"run.max_attempts must be greater than 0") as caught:
         parse_budgets(_source(tmp_path, "[run]\nmax_attempts = 0\n", "b.toml"))
     assert caught.value.line == 2

@@ -1,19 +1,19 @@
 """Stateless `ask`: build the request, check the ask budget, make one call.
 
 With the stub backend nothing in the data dir is opened for writing and SQLite is never opened
-(opening it would create -wal/-shm files). Remote backends will record their attempts in the
-usage ledger (session id NULL, phase `ask`) once the providers issue lands.
+(opening it would create -wal/-shm files). Remote backends record every attempt in the usage
+ledger (session id NULL, phase `ask`) and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from praxis.ask.attachments import AttachmentPolicy, load_attachments, render_prompt
 from praxis.ask.prompt import build_ask_request, read_identity
-from praxis.errors import UsageError
-from praxis.providers.base import BudgetExceeded, CompletionRequest, Reply
+from praxis.errors import BudgetExceeded, UsageError
+from praxis.providers.base import CompletionRequest, Reply
 
 if TYPE_CHECKING:
     from praxis.config.budgets import CallBudget
@@ -79,16 +79,26 @@ def ask(
     files: Sequence[str],
     policy: AttachmentPolicy,
     provider: Provider | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> AskResult:
-    """Answer one prompt. Raises UsageError for bad input, BudgetExceeded before any call."""
+    """Answer one prompt. Raises UsageError for bad input, BudgetExceeded before any call.
+
+    The stub touches nothing. A metered backend checks the ask, daily and monthly limits before
+    every attempt and records each attempt in the usage ledger (session NULL, phase `ask`).
+    """
     prompt, count, request = prepare_ask(config, data_dir, words, files, policy)
     if provider is None:
         from praxis.providers.factory import build_provider
 
-        provider = build_provider(config)
+        provider = build_provider(config, data_dir, "ask")
     estimated = estimate_ask_tokens(request)
-    check_ask_budget(estimated, config.budgets.ask)
-    reply = provider.complete(request)
+    if provider.name == "stub":
+        check_ask_budget(estimated, config.budgets.ask)
+        reply = provider.complete(request, on_text=on_text)
+    else:
+        from praxis.ask.metered import metered_call
+
+        reply = metered_call(config, data_dir, provider, request, on_text)
     return AskResult(
         backend=config.backend,
         prompt=prompt,

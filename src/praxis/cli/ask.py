@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from praxis.cli.common import app, emit, json_option
@@ -41,6 +43,16 @@ def ask(
 
     policy = parse_policy(attachment_policy)
     praxis = app(ctx)
-    # --stream: the stub answers at once; streaming arrives with the remote adapters.
-    result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy)
-    emit(ask_report(result, as_json), as_json)
+    if not stream or as_json:
+        result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy)
+        emit(ask_report(result, as_json), as_json)
+        return
+    # --stream: the answer is printed as it arrives, then the usual lines without `answer:`.
+    result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy, on_text=_write_live)
+    sys.stdout.write("\n")
+    emit(ask_report(result, as_json=False, include_answer=False))
+
+
+def _write_live(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

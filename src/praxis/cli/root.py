@@ -21,6 +21,8 @@ COMMANDS = {
     "heartbeat": "heartbeat:heartbeat",
     "forensics": "forensics:forensics",
     "evals": "evals:evals",
+    "canary": "canary:canary",
+    "usage": "usage:usage",
     # Planned commands: registered so --help shows the whole surface (see cli/planned.py).
     "queue": "planned:queue",
     "approve": "planned:approve",
@@ -30,8 +32,6 @@ COMMANDS = {
     "learn": "planned:learn",
     "agents": "planned:agents",
     "boundaries": "planned:boundaries",
-    "canary": "planned:canary",
-    "usage": "planned:usage",
     "argus": "planned:argus",
     "watchdog": "planned:watchdog",
     "telegram": "planned:telegram",

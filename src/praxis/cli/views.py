@@ -17,7 +17,7 @@ def write(report: Report, as_json: bool = False) -> None:
     sys.stdout.write((report.to_json() if as_json else report.to_text()) + "\n")
 
 
-def ask_report(result: AskResult, as_json: bool) -> Report:
+def ask_report(result: AskResult, as_json: bool, include_answer: bool = True) -> Report:
     from praxis.report import Report
 
     reply = result.reply
@@ -34,5 +34,10 @@ def ask_report(result: AskResult, as_json: bool) -> Report:
     report.add("stateful", False)
     report.add("attachments", result.attachments)
     report.add("prompt", result.prompt)
-    report.add("answer", reply.text)
+    if include_answer:
+        # The answer stays last: it may span lines, and scripts read it to the end.
+        report.add("answer", reply.text)
+    else:
+        report.add("tokens", reply.usage.total)
+        report.add("est_cost_usd", f"{result.est_cost_usd:.6f}" if reply.cost_known else "unknown")
     return report

@@ -20,10 +20,13 @@ class PeriodBudget(NamedTuple):
 
 
 class Budgets(NamedTuple):
-    run: CallBudget = CallBudget(6, 3000, 0.25)
-    ask: CallBudget = CallBudget(1, 600, 0.05)
-    daily: PeriodBudget = PeriodBudget(200_000, 2.0)
-    monthly: PeriodBudget = PeriodBudget(4_000_000, 20.0)
+    # Sized for the worst-case rule (prompt + max output, checked before every call): a session
+    # sends the ~9,600-token context in decide and act; an ask may carry a 100 KB attachment.
+    # Attempts include retries and failover (a router route is tried twice, a lone one 3 times).
+    run: CallBudget = CallBudget(12, 40_000, 0.25)
+    ask: CallBudget = CallBudget(6, 30_000, 0.10)
+    daily: PeriodBudget = PeriodBudget(1_000_000, 2.0)
+    monthly: PeriodBudget = PeriodBudget(20_000_000, 30.0)
 
 
 def parse_budgets(source: TomlSource | None) -> Budgets:

@@ -83,25 +83,27 @@ base_url = "http://127.0.0.1:11434"
 timeout_seconds = 45
 """
 
-BUDGETS_TOML = """# Spending limits. Every model call is checked BEFORE it is made against a worst-case estimate.
+BUDGETS_TOML = """# Spending limits. Every model call is checked BEFORE it is made against a worst-case
+# estimate (prompt tokens + maximum output tokens, priced); a call that could cross a limit is
+# not made. Retries and failover attempts count as attempts.
 
-[run]  # per session
-max_attempts = 6
-max_tokens = 3000
+[run]  # per session (decide + act each send the budgeted context, up to ~9,600 tokens)
+max_attempts = 12
+max_tokens = 40000
 max_cost_usd = 0.25
 
-[ask]  # per `praxis ask`
-max_attempts = 1
-max_tokens = 600
-max_cost_usd = 0.05
+[ask]  # per `praxis ask` (an attachment of 100,000 bytes is ~25,000 tokens)
+max_attempts = 6
+max_tokens = 30000
+max_cost_usd = 0.1
 
-[daily]  # across sessions, asks and canaries, per local day
-max_tokens = 200000
+[daily]  # across sessions, asks and canaries, per local day (operator's timezone)
+max_tokens = 1000000
 max_cost_usd = 2.0
 
 [monthly]  # per local calendar month
-max_tokens = 4000000
-max_cost_usd = 20.0
+max_tokens = 20000000
+max_cost_usd = 30.0
 """
 
 PROFILES_TOML = """# Model profiles; `agent.profile` in praxis.toml picks one.

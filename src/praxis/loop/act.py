@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from praxis.app import Praxis
@@ -16,7 +17,11 @@ DONE_MARKER = "GOAL COMPLETE"
 
 
 def act(
-    app: Praxis, state: SessionState, provider: Provider, counter: Callable[[str], int]
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    provider: Provider,
+    counter: Callable[[str], int],
 ) -> None:
     if state.last_outcome in NO_WORK_OUTCOMES:
         return
@@ -36,9 +41,10 @@ def act(
     if state.selected_goal_id:
         subject["goal_id"] = state.selected_goal_id
     reply = call_model(
-        provider,
+        app,
         state,
-        app.config.budgets.run,
+        conn,
+        provider,
         counter,
         phase="act",
         system=ACT_SYSTEM,

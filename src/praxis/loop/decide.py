@@ -28,7 +28,7 @@ def decide(
     if state.requested_task:
         state.last_outcome = "task_selected"
         state.selected_goal_id = state.selected_goal_title = None
-        _plan(app, state, provider, counter)
+        _plan(app, state, conn, provider, counter)
         return
     approved = conn.execute(
         "SELECT id, tool_name, summary FROM approval_requests WHERE status = 'approved' "
@@ -50,11 +50,15 @@ def decide(
         return
     state.selected_goal_id = selection.goal.id
     state.selected_goal_title = selection.goal.title
-    _plan(app, state, provider, counter)
+    _plan(app, state, conn, provider, counter)
 
 
 def _plan(
-    app: Praxis, state: SessionState, provider: Provider, counter: Callable[[str], int]
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    provider: Provider,
+    counter: Callable[[str], int],
 ) -> None:
     subject = {
         k: v
@@ -66,9 +70,10 @@ def _plan(
         if v
     }
     reply = call_model(
-        provider,
+        app,
         state,
-        app.config.budgets.run,
+        conn,
+        provider,
         counter,
         phase="decide",
         system=DECIDE_SYSTEM,

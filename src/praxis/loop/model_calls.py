@@ -1,50 +1,44 @@
-"""One model call from a phase: budget check first, then the call; attempts and prompts recorded."""
+"""One model call from a phase: limits checked before every attempt, every attempt recorded,
+the prompt's hash and size kept for forensics."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
-from praxis.config.budgets import CallBudget
+from praxis.app import Praxis
+from praxis.errors import BudgetExceeded
 from praxis.loop.state import SessionState
 from praxis.providers.base import CompletionRequest, Message, Provider, ProviderFailed, Reply
+from praxis.providers.spend import CallLedger, counted
+
+BudgetBlocked = BudgetExceeded  # the loop's name for it: the session ends `budget_exhausted`
 
 
-class BudgetBlocked(Exception):
-    """The run budget forbids another call; carries the operator-facing budget line."""
+def session_ledger(
+    app: Praxis, state: SessionState, conn: sqlite3.Connection, metered: bool
+) -> CallLedger:
+    """Run limits over this session's attempts; daily and monthly ones across everything."""
+    from praxis.providers.limits import call_limit, period_limits
 
-    def __init__(self, line: str) -> None:
-        super().__init__(line)
-        self.line = line
-
-
-def run_budget_line(state: SessionState, budget: CallBudget, blocked: bool) -> str:
-    attempts = len(state.provider_attempts)
-    tokens = sum(a["input_tokens"] + a["output_tokens"] for a in state.provider_attempts)
-    cost = sum(a["cost_micros"] for a in state.provider_attempts) / 1_000_000
-    word = "blocked" if blocked else "ok"
-    return (
-        f"run budget {word}: attempts={attempts}/{budget.max_attempts} tokens={tokens}/"
-        f"{budget.max_tokens} est_cost_usd={cost:.6f}/{budget.max_cost_usd:.6f}"
-    )
+    spent = [a for a in state.provider_attempts if counted_dict(a)]
+    tokens = sum(int(a["input_tokens"]) + int(a["output_tokens"]) for a in spent)
+    cost = sum(int(a["cost_micros"]) for a in spent)
+    limits = [call_limit("run", app.config.budgets.run, tokens, cost, len(spent))]
+    if metered:  # the stub spends nothing; only its attempts count (against the run limit)
+        limits += period_limits(app.config, conn, tokens, cost)
+    return CallLedger(limits)
 
 
-def check_run_budget(state: SessionState, budget: CallBudget, estimate_tokens: int) -> None:
-    """Refuse a call that could cross the per-session limits (attempts, tokens, cost)."""
-    attempts = len(state.provider_attempts)
-    tokens = sum(a["input_tokens"] + a["output_tokens"] for a in state.provider_attempts)
-    cost_micros = sum(a["cost_micros"] for a in state.provider_attempts)
-    if (
-        attempts >= budget.max_attempts
-        or tokens + estimate_tokens > budget.max_tokens
-        or cost_micros >= round(budget.max_cost_usd * 1_000_000)
-    ):
-        raise BudgetBlocked(run_budget_line(state, budget, blocked=True))
+def counted_dict(attempt: dict[str, object]) -> bool:
+    return attempt.get("error_class") != "frozen"
 
 
 def call_model(
-    provider: Provider,
+    app: Praxis,
     state: SessionState,
-    budget: CallBudget,
+    conn: sqlite3.Connection,
+    provider: Provider,
     counter: Callable[[str], int],
     *,
     phase: str,
@@ -62,21 +56,19 @@ def call_model(
         max_output_tokens=max_output_tokens,
         subject=subject,
     )
-    prompt_tokens = counter(request.prompt_text())
-    metered = provider.name != "stub"
-    check_run_budget(state, budget, prompt_tokens + max_output_tokens if metered else 0)
     state.prompts.append(
         {
             "phase": phase,
             "sha256": request.prompt_hash(),
-            "tokens": prompt_tokens,
+            "tokens": counter(request.prompt_text()),
             "context_chars": len(context),
         }
     )
+    ledger = session_ledger(app, state, conn, metered=provider.name != "stub")
     try:
-        reply = provider.complete(request)
-    except ProviderFailed as failed:
-        state.provider_attempts.extend(a._asdict() for a in failed.attempts)
-        raise
-    state.provider_attempts.extend(a._asdict() for a in reply.attempts)
-    return reply
+        return provider.complete(request, ledger)
+    finally:
+        state.provider_attempts.extend(a._asdict() for a in ledger.attempts)
+
+
+__all__ = ["BudgetBlocked", "ProviderFailed", "call_model", "counted"]

@@ -18,6 +18,7 @@ from praxis.loop.reflect import reflect
 from praxis.loop.state import SessionState, save_state
 from praxis.operator.heartbeat import write_heartbeat
 from praxis.providers.base import Provider, ProviderFailed
+from praxis.providers.factory import FrozenRoutes
 from praxis.storage.sessions import insert_snapshot
 
 DETAILS = {
@@ -46,10 +47,6 @@ def run_phases(
     provider: Provider | None = None,
 ) -> bool:
     """Run from the saved phase to sleep. False if stopped early (state checkpointed)."""
-    if provider is None:
-        from praxis.providers.factory import build_provider
-
-        provider = build_provider(app.config)
     counter = token_counter(app)
     events = app.data_dir.events
 
@@ -87,7 +84,13 @@ def run_phases(
             state.current_phase = "reflect"
         except ProviderFailed as failed:
             state.last_outcome = "provider_failed"
-            state.action_summary = failed.message
+            state.action_summary = failed.message + (f" ({failed.hint})" if failed.hint else "")
+            state.current_phase = "reflect"
+        except FrozenRoutes as frozen:
+            state.provider_attempts.extend(
+                a._replace(phase=phase)._asdict() for a in frozen.skipped
+            )
+            state.last_outcome, state.action_summary = "provider_failed", frozen.message
             state.current_phase = "reflect"
         elapsed = int((time.monotonic() - started) * 1000)
         state.phase_durations_ms[phase] = state.phase_durations_ms.get(phase, 0) + elapsed
@@ -104,15 +107,20 @@ def _run_phase(
     app: Praxis,
     state: SessionState,
     conn: sqlite3.Connection,
-    provider: Provider,
+    injected: Provider | None,
     counter: Callable[[str], int],
 ) -> None:
     if phase == "orient":
         orient(app, state, conn, counter)
-    elif phase == "decide":
+        return
+    from praxis.providers.factory import build_provider
+
+    # Built per phase: local-first fallback applies to act but never to decide.
+    provider = injected or build_provider(app.config, app.data_dir, phase)
+    if phase == "decide":
         decide(app, state, conn, provider, counter)
     else:
-        act(app, state, provider, counter)
+        act(app, state, conn, provider, counter)
 
 
 def _reflect(

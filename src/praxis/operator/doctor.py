@@ -91,6 +91,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
         _add_check(report, by_name[name])
     if counts.get("schema_version"):
         report.add("schema_version", counts["schema_version"])
+    report.add("tokenizer", _tokenizer(app))
     report.extra("checks", [c.__dict__ for c in checks])
     return result
 
@@ -102,6 +103,15 @@ def _add_check(report: Report, check: Check) -> None:
 def _backend(app: Praxis) -> str:
     try:
         return app.config.backend
+    except PraxisError:
+        return "unknown"
+
+
+def _tokenizer(app: Praxis) -> str:
+    from praxis.operator.doctor_providers import tokenizer_description
+
+    try:
+        return tokenizer_description(app)
     except PraxisError:
         return "unknown"
 
@@ -156,35 +166,14 @@ def _check_tools(app: Praxis, check: Check) -> None:
 
 
 def _check_providers(app: Praxis, check: Check) -> None:
-    from praxis.config import env
-    from praxis.config.providers import DEFAULT_KEY_ENV
-    from praxis.errors import CheckFailed
+    from praxis.operator.doctor_providers import provider_findings
 
-    config = app.config
-    backend = config.backend
-    if backend == "stub":
-        check.message = "stub backend needs no keys"
-        return
-    if backend != "router":
-        route = next((r for r in config.routes if r.provider == backend), None)
-        key = route.key_env if route else DEFAULT_KEY_ENV.get(backend)
-        if key and not env.is_set(key):
-            raise CheckFailed(
-                f"{key} is required for the {backend} provider",
-                f"export {key}=... (or put it in {app.data_dir.dotenv}, mode 600)",
-            )
-        return
-    missing = sorted({r.key_env for r in config.routes if r.key_env and not env.is_set(r.key_env)})
-    usable = [r for r in config.routes if not r.key_env or env.is_set(r.key_env)]
-    if not usable:
-        raise CheckFailed(
-            f"no router route has its API key set ({', '.join(missing)})",
-            "export at least one key, or add an ollama route to providers.toml",
-        )
-    if missing:
+    summary, warnings = provider_findings(app)
+    check.message = summary
+    if warnings:
         check.status = "warn"
-        check.message = f"routes without keys are skipped: {', '.join(missing)}"
-        check.hint = "export the key or remove the route from providers.toml"
+        check.message = "; ".join(warnings)
+        check.hint = "see providers.toml and the environment variables it names"
 
 
 def _check_heartbeat(app: Praxis) -> None:

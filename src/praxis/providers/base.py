@@ -6,11 +6,14 @@ canary gating are wrappers around providers, never logic inside an adapter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 from praxis.errors import PraxisError
+
+if TYPE_CHECKING:
+    from praxis.providers.spend import CallLedger
 
 _NO_SUBJECT: Mapping[str, str] = MappingProxyType({})
 
@@ -159,20 +162,30 @@ class Provider(Protocol):
     name: str
     model: str
 
-    def complete(self, request: CompletionRequest) -> Reply: ...
+    def complete(
+        self,
+        request: CompletionRequest,
+        ledger: CallLedger | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Reply:
+        """One logical call. `ledger` checks spending limits before every attempt and records
+        each attempt; `on_text` receives streamed text deltas where the backend streams."""
+        ...
 
 
 class ProviderFailed(PraxisError):
     """Every configured route failed; the attempts are kept so they can still be recorded."""
 
-    def __init__(self, phase: str, attempts: tuple[Attempt, ...], hint: str | None = None) -> None:
+    def __init__(
+        self,
+        phase: str,
+        attempts: tuple[Attempt, ...],
+        hint: str | None = None,
+        message: str | None = None,
+    ) -> None:
         if hint is None and attempts and attempts[-1].error:
             last = attempts[-1]
             hint = f"last error ({last.provider} {last.model}): {last.error}"
-        super().__init__(f"all configured providers failed during {phase}", hint)
+        super().__init__(message or f"all configured providers failed during {phase}", hint)
         self.phase = phase
         self.attempts = attempts
-
-
-class BudgetExceeded(PraxisError):
-    """A call was not made because its worst-case estimate could cross a budget (exit 1)."""

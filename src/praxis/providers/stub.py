@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
+
+if TYPE_CHECKING:
+    from praxis.providers.spend import CallLedger
 
 CANARY_REPLY = "PraxisCanaryReady"
 
@@ -13,10 +19,22 @@ class StubProvider:
     name = "stub"
     model = "stub"
 
-    def complete(self, request: CompletionRequest) -> Reply:
+    def complete(
+        self,
+        request: CompletionRequest,
+        ledger: CallLedger | None = None,
+        on_text: Callable[[str], None] | None = None,
+    ) -> Reply:
+        if ledger is not None:
+            ledger.check(0, 0)  # the stub spends nothing, but still counts as an attempt
         attempt = Attempt(phase=request.phase, provider=self.name, model=self.model, success=True)
+        if ledger is not None:
+            ledger.record(attempt)
+        text = stub_text(request)
+        if on_text is not None:
+            on_text(text)
         return Reply(
-            text=stub_text(request),
+            text=text,
             provider=self.name,
             model=self.model,
             usage=Usage(0, 0),

@@ -94,8 +94,8 @@ def insert_session(conn: sqlite3.Connection, record: SessionRecord) -> tuple[int
 
 def insert_attempts(
     conn: sqlite3.Connection,
-    session_id: int,
-    run_key: str,
+    session_id: int | None,
+    run_key: str | None,
     attempts: Sequence[Mapping[str, Any]],
     recorded_at: str,
 ) -> None:
@@ -113,8 +113,8 @@ def insert_attempts(
         )
         conn.execute(
             "INSERT INTO provider_attempts(session_id, phase, provider, model, success, input_tokens, "
-            "output_tokens, estimated_cost_micros, error, recorded_at, latency_ms, error_class, run_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "output_tokens, estimated_cost_micros, error, recorded_at, latency_ms, error_class, run_key, "
+            "cost_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 *values[:4],
                 int(a["success"]),
@@ -124,6 +124,7 @@ def insert_attempts(
                 a.get("latency_ms"),
                 a.get("error_class"),
                 run_key,
+                int(a.get("cost_known", True)),
             ),
         )
         conn.execute(

@@ -1,0 +1,53 @@
+"""The token and cost ledger over a window of days, grouped (SPEC §2 `usage`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import NamedTuple
+
+from praxis import clock
+
+GROUPS = {
+    "provider": "a.provider",
+    "model": "a.provider || '/' || a.model",
+    "phase": "a.phase",
+    "goal": "COALESCE(s.selected_goal_id, CASE WHEN a.session_id IS NULL THEN '(ask/canary)' ELSE '-' END)",
+}
+
+
+class UsageRow(NamedTuple):
+    group: str
+    attempts: int
+    failures: int
+    input_tokens: int
+    output_tokens: int
+    cost_micros: int
+    unknown_cost_attempts: int
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+def usage_window(
+    conn: sqlite3.Connection, days: int, by: str | None
+) -> tuple[str, UsageRow, list[UsageRow]]:
+    """(since, totals, rows grouped by `by`) over the last `days` days of attempts."""
+    since = clock.format_timestamp(clock.now() - timedelta(days=days))
+    group = GROUPS.get(by or "provider", GROUPS["provider"])
+    sql = (
+        f"SELECT {group} AS grp, COUNT(*), SUM(1 - a.success), COALESCE(SUM(a.input_tokens), 0), "
+        "COALESCE(SUM(a.output_tokens), 0), COALESCE(SUM(a.estimated_cost_micros), 0), "
+        "COALESCE(SUM(1 - a.cost_known), 0) "
+        "FROM provider_attempts a "
+        "LEFT JOIN sessions s ON s.id = a.session_id "
+        "WHERE a.recorded_at >= ? AND COALESCE(a.error_class, '') != 'frozen' "
+        "GROUP BY grp ORDER BY 6 DESC, 4 DESC, grp"
+    )
+    rows = [UsageRow(str(r[0]), *(int(v or 0) for v in r[1:])) for r in conn.execute(sql, (since,))]
+    totals = UsageRow(
+        "total",
+        *(sum(getattr(r, field) for r in rows) for field in UsageRow._fields[1:]),
+    )
+    return since, totals, rows

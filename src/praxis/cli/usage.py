@@ -1,0 +1,68 @@
+"""`usage`: tokens and estimated cost per provider, model, phase or goal."""
+
+from __future__ import annotations
+
+import click
+
+from praxis.cli.common import app, emit, json_option
+
+
+@click.command()
+@click.option(
+    "--days", type=click.IntRange(min=1), default=7, show_default=True, help="Window in days."
+)
+@click.option(
+    "--by",
+    type=click.Choice(["provider", "model", "phase", "goal"]),
+    default="provider",
+    show_default=True,
+)
+@json_option
+@click.pass_context
+def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
+    """Token and cost ledger (every attempt, including failed ones and asks)."""
+    from praxis.analysis.usage import usage_window
+    from praxis.operator.usage_window import local_month_start, today_usage, usage_since
+    from praxis.report import Report
+
+    praxis = app(ctx)
+    since, totals, rows = usage_window(praxis.db, days, by)
+    config = praxis.config
+    report = Report()
+    report.add("usage", "ok")
+    report.add("days", days)
+    report.add("since", since)
+    report.add("attempts", totals.attempts)
+    report.add("failures", totals.failures)
+    report.add(
+        "tokens",
+        f"in={totals.input_tokens} out={totals.output_tokens}",
+        {"input": totals.input_tokens, "output": totals.output_tokens},
+    )
+    report.add("est_cost_usd", _cost(totals.cost_micros, totals.unknown_cost_attempts))
+    today = today_usage(praxis.db, config.settings.instance.timezone)
+    month = usage_since(praxis.db, local_month_start(config.settings.instance.timezone))
+    budgets = config.budgets
+    report.add(
+        "budget_today",
+        f"tokens={today.tokens}/{budgets.daily.max_tokens} "
+        f"est_cost_usd={today.cost_usd:.6f}/{budgets.daily.max_cost_usd:.6f}",
+    )
+    report.add(
+        "budget_month",
+        f"tokens={month.tokens}/{budgets.monthly.max_tokens} "
+        f"est_cost_usd={month.cost_usd:.6f}/{budgets.monthly.max_cost_usd:.6f}",
+    )
+    report.add(f"by_{by}", "none" if not rows else len(rows))
+    for row in rows:
+        report.raw(
+            f"- {row.group} attempts={row.attempts} failures={row.failures} tokens={row.tokens} "
+            f"est_cost_usd={_cost(row.cost_micros, row.unknown_cost_attempts)}"
+        )
+    report.extra("rows", [{**r._asdict(), "tokens": r.tokens} for r in rows])
+    emit(report, as_json)
+
+
+def _cost(micros: int, unknown: int) -> str:
+    text = f"{micros / 1e6:.6f}"
+    return f"{text} (+unknown for {unknown} attempt(s))" if unknown else text
