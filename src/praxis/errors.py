@@ -72,3 +72,7 @@ class BudgetExceeded(PraxisError):
     def __init__(self, message: str, hint: str | None = None, line: str | None = None) -> None:
         super().__init__(message, hint)
         self.line = line or message
+
+
+class PolicyViolation(PraxisError):
+    """A tool request refused by policy: security level, circuit breaker, unsafe path (exit 1)."""

@@ -59,8 +59,8 @@ def test_unknown_flag_is_usage_error(initialized: PraxisRunner) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["queue"],
-        ["tools", "list"],
+        ["memory", "list"],
+        ["learn", "list"],
         ["serve"],
         ["export", "state", "--output", "x"],
     ],

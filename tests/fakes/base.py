@@ -4,7 +4,8 @@ Each request consumes one scripted mode (default "ok"). Fault modes are injected
 request says, as a real outage would be: "500", "429" (+ Retry-After), "401", "timeout" (answers
 after the client gave up), "disconnect" (closes without a reply) and "stall" (headers and part
 of the body, then silence). The other modes ("ok", "tool_call", "malformed", "stream_error")
-first validate the request like the real API and answer 4xx when it is wrong.
+first validate the request like the real API and answer 4xx when it is wrong; "stream_error"
+sends a vendor error event after the first deltas of a streamed reply (a plain reply is "ok").
 """
 
 from __future__ import annotations

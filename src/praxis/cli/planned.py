@@ -40,42 +40,6 @@ def _arg(name: str, **attrs: object) -> click.Argument:
     return click.Argument([name], **attrs)  # type: ignore[arg-type]
 
 
-queue = _planned(
-    "queue", "List approval requests.", _opt("--all", "show_all", is_flag=True), _json()
-)
-approve = _planned("approve", "Approve a pending request.", _arg("id", type=int), _opt("--note"))
-reject = _planned("reject", "Reject a pending request.", _arg("id", type=int), _opt("--note"))
-
-tools = _group(
-    "tools",
-    "Tool manifests and requests.",
-    [
-        _planned("list", "List registered tools.", _json()),
-        _planned(
-            "register",
-            "Register a tool manifest.",
-            _opt("--name", required=True),
-            _opt("--description", required=True),
-            _opt("--kind", type=click.Choice(["internal", "shell", "http", "mcp"]), required=True),
-            _opt("--level", type=int, default=2, show_default=True),
-            _opt("--approval", is_flag=True),
-            _opt("--rehearsal", is_flag=True),
-            _opt("--allow-path", multiple=True),
-        ),
-        _planned(
-            "request",
-            "Request a tool invocation.",
-            _opt("--name", required=True),
-            _opt("--summary", required=True),
-            _opt("--requested-by", default="operator", show_default=True),
-            _opt("--write-path", multiple=True),
-            _opt("--append-text"),
-        ),
-        _planned("show", "Show one tool.", _arg("name")),
-        _planned("remove", "Remove a tool manifest.", _arg("name")),
-    ],
-)
-
 memory = _group(
     "memory",
     "Search and curate memories.",
@@ -135,23 +99,6 @@ boundaries = _group(
         _planned("add", "Add a boundary rule.", _arg("rule", nargs=-1, required=True)),
         _planned("confirm", "Confirm the weekly boundary review.", _opt("--note")),
     ],
-)
-
-canary = _group(
-    "canary",
-    "Probe remote models and gate frozen routes.",
-    [
-        _planned("run", "Probe each remote route.", _opt("--provider")),
-        _planned("status", "Show canary records.", _json()),
-    ],
-)
-
-usage = _planned(
-    "usage",
-    "Token and cost ledger.",
-    _opt("--days", type=int, default=7, show_default=True),
-    _opt("--by", type=click.Choice(["provider", "model", "phase", "goal"])),
-    _json(),
 )
 
 argus = _planned(

@@ -71,6 +71,25 @@ class MemorySettings(NamedTuple):
     hot_capacity: int = 500
 
 
+class ShellSettings(NamedTuple):
+    """The built-in `shell` tool: argv only, commands by name, run in workspace/."""
+
+    allowed_commands: tuple[str, ...] = (
+        "ls",
+        "cat",
+        "head",
+        "tail",
+        "wc",
+        "grep",
+        "date",
+        "echo",
+        "pwd",
+    )
+    safe_commands: tuple[str, ...] = ("ls", "date", "echo", "pwd", "wc")  # run without approval
+    timeout_seconds: float = 30.0
+    max_output_bytes: int = 16_384
+
+
 class Settings(NamedTuple):
     instance: InstanceSettings = InstanceSettings()
     runtime: RuntimeSettings = RuntimeSettings()
@@ -79,6 +98,7 @@ class Settings(NamedTuple):
     agent: AgentSettings = AgentSettings()
     context: ContextSettings = ContextSettings()
     memory: MemorySettings = MemorySettings()
+    shell: ShellSettings = ShellSettings()
 
     def resolve(self, root: Path, value: str) -> Path:
         path = Path(value).expanduser()
@@ -119,6 +139,7 @@ def parse_settings(source: TomlSource) -> Settings:
         agent=_parse_agent(TableReader.of(source, "agent")),
         context=_parse_context(source),
         memory=_parse_memory(TableReader.of(source, "memory")),
+        shell=_parse_shell(source),
     )
 
 
@@ -282,3 +303,45 @@ def _parse_memory(table: TableReader) -> MemorySettings:
             )
         values[key] = value
     return MemorySettings(**values)
+
+
+def _parse_shell(source: TomlSource) -> ShellSettings:
+    tools = source.data.get("tools", {})
+    raw = tools.get("shell", {}) if isinstance(tools, dict) else {}
+    if not isinstance(raw, dict):
+        raise source.error(
+            "[tools.shell] must be a table", "write it as a [tools.shell] section", "tools.shell"
+        )
+    table = TableReader(source, "tools.shell", raw)
+    defaults = ShellSettings()
+    allowed = tuple(table.string_list("allowed_commands", list(defaults.allowed_commands)))
+    safe = tuple(table.string_list("safe_commands", list(defaults.safe_commands)))
+    for name in (*allowed, *safe):
+        if not name or "/" in name or name != name.strip():
+            raise table.fail(
+                "allowed_commands",
+                f"tools.shell command names must be bare program names, got {name!r}",
+                'list names such as "ls", not paths or command lines',
+            )
+    unknown = [name for name in safe if name not in allowed]
+    if unknown:
+        raise table.fail(
+            "safe_commands",
+            f"tools.shell safe_commands must also be allowed_commands: {', '.join(unknown)}",
+            "add them to allowed_commands or remove them from safe_commands",
+        )
+    timeout = table.number("timeout_seconds", defaults.timeout_seconds)
+    if timeout <= 0:
+        raise table.fail(
+            "timeout_seconds",
+            "tools.shell.timeout_seconds must be greater than 0",
+            "set timeout_seconds = 30",
+        )
+    cap = table.integer("max_output_bytes", defaults.max_output_bytes)
+    if cap <= 0:
+        raise table.fail(
+            "max_output_bytes",
+            "tools.shell.max_output_bytes must be greater than 0",
+            "set max_output_bytes = 16384",
+        )
+    return ShellSettings(allowed, safe, timeout, cap)

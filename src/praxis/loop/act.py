@@ -1,4 +1,8 @@
-"""Act: carry out the planned step. Waiting/stop sessions make no model call."""
+"""Act: carry out the planned step. Waiting/stop sessions make no model call.
+
+An approved request selected by decide is executed (once). Otherwise the model is called with
+the context; a model that supports tools gets a bounded tool loop (`agent.max_tool_calls`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
 from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, act_message
 from praxis.loop.state import SessionState
+from praxis.loop.tool_loop import execute_selected_request, run_tool_loop
 from praxis.providers.base import Provider
 
 NO_WORK_OUTCOMES = ("waiting_on_dependencies", "stop_condition_met")
@@ -26,10 +31,7 @@ def act(
     if state.last_outcome in NO_WORK_OUTCOMES:
         return
     if state.selected_tool_request_id is not None:
-        # Tool execution lands with the tools milestone; until then the request stays approved.
-        state.action_summary = (
-            f"Approved tool request #{state.selected_tool_request_id} was left for the tool runner."
-        )
+        execute_selected_request(app, state, conn)
         return
     target = state.requested_task or (
         f"{state.selected_goal_id}: {state.selected_goal_title}"
@@ -40,6 +42,9 @@ def act(
     subject = {"planned": planned}
     if state.selected_goal_id:
         subject["goal_id"] = state.selected_goal_id
+    if provider.name != "stub":  # the stub never calls tools (deterministic, as the original)
+        run_tool_loop(app, state, conn, provider, counter, act_message(target, planned), subject)
+        return
     reply = call_model(
         app,
         state,

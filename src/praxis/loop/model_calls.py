@@ -9,7 +9,14 @@ from collections.abc import Callable
 from praxis.app import Praxis
 from praxis.errors import BudgetExceeded
 from praxis.loop.state import SessionState
-from praxis.providers.base import CompletionRequest, Message, Provider, ProviderFailed, Reply
+from praxis.providers.base import (
+    CompletionRequest,
+    Message,
+    Provider,
+    ProviderFailed,
+    Reply,
+    ToolSpec,
+)
 from praxis.providers.spend import CallLedger, counted
 
 BudgetBlocked = BudgetExceeded  # the loop's name for it: the session ends `budget_exhausted`
@@ -44,16 +51,19 @@ def call_model(
     phase: str,
     system: str,
     context: str,
-    message: str,
+    message: str | tuple[Message, ...],
     max_output_tokens: int,
     subject: dict[str, str],
+    tools: tuple[ToolSpec, ...] = (),
 ) -> Reply:
+    messages = (Message("user", message),) if isinstance(message, str) else message
     request = CompletionRequest(
         phase=phase,
         system=system,
         context=context,
-        messages=(Message("user", message),),
+        messages=messages,
         max_output_tokens=max_output_tokens,
+        tools=tools,
         subject=subject,
     )
     state.prompts.append(

@@ -67,6 +67,10 @@ def load_manifest(path: Path) -> Manifest:
             "description", f"tool {name} must include a description", 'add description = "..."'
         )
     kind = table.string("kind", "internal")
+    if kind == "mcp":
+        from praxis.tools.mcp_manifest import load_mcp_server
+
+        return load_mcp_server(path).as_manifest()
     if kind not in KINDS:
         raise table.fail(
             "kind", f"tool {name} kind must be one of {', '.join(KINDS)}", 'set kind = "internal"'

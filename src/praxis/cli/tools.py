@@ -1,0 +1,213 @@
+"""`tools list|register|request|show|remove`, `queue`, `approve`, `reject`."""
+
+from __future__ import annotations
+
+import click
+
+from praxis.cli.common import app, emit, json_option
+
+
+@click.group()
+def tools() -> None:
+    """Tool manifests (tools/*.toml), built-in tools, and requests to run them."""
+
+
+@tools.command("list")
+@json_option
+@click.pass_context
+def tools_list(ctx: click.Context, as_json: bool) -> None:
+    """Registered manifests, then the built-in tools the model may call."""
+    from praxis.report import Report
+    from praxis.tools.builtins import builtin_tools
+    from praxis.tools.manifest import load_registry
+
+    manifests = load_registry(app(ctx).data_dir.tools_dir)
+    report = Report()
+    if not manifests:
+        report.add("tools", "none")
+    for m in manifests:
+        report.raw(
+            f"{m.name} [{m.kind}] level={m.required_level} approval={str(m.requires_approval).lower()} "
+            f"rehearsal={str(m.rehearsal_required).lower()}"
+        )
+    builtins = builtin_tools()
+    for name in sorted(builtins):
+        report.raw(f"{name} [builtin] level=1 approval=per-call rehearsal=false")
+    report.extra("manifests", [m._asdict() | {"path": str(m.path)} for m in manifests])
+    report.extra("builtins", sorted(builtins))
+    emit(report, as_json)
+
+
+@tools.command("register")
+@click.option("--name", required=True)
+@click.option("--description", required=True)
+@click.option("--kind", type=click.Choice(["internal", "shell", "http", "mcp"]), required=True)
+@click.option(
+    "--level", type=int, default=2, show_default=True, help="Required security level 1..4."
+)
+@click.option("--approval", is_flag=True, help="Every call needs the operator's approval.")
+@click.option("--rehearsal", is_flag=True)
+@click.option(
+    "--allow-path", "allow_paths", multiple=True, help="A path the tool may write (repeatable)."
+)
+@click.option(
+    "--command",
+    "command",
+    default=None,
+    help='MCP: the server command, e.g. "python -m mcp_server_time".',
+)
+@click.pass_context
+def tools_register(
+    ctx: click.Context,
+    name: str,
+    description: str,
+    kind: str,
+    level: int,
+    approval: bool,
+    rehearsal: bool,
+    allow_paths: tuple[str, ...],
+    command: str | None,
+) -> None:
+    """Write tools/<name>.toml (replacing one with the same name)."""
+    import shlex
+
+    from praxis.report import Report
+    from praxis.tools.service import register_tool
+
+    path = register_tool(
+        app(ctx),
+        name=name,
+        description=description,
+        kind=kind,
+        level=level,
+        approval=approval,
+        rehearsal=rehearsal,
+        allow_paths=allow_paths,
+        command=shlex.split(command) if command else (),
+    )
+    emit(Report().add("tool", "registered").add("name", name).add("manifest", path))
+
+
+@tools.command("request")
+@click.option("--name", required=True)
+@click.option("--summary", required=True)
+@click.option("--requested-by", default="operator", show_default=True)
+@click.option("--write-path", "write_paths", multiple=True)
+@click.option("--append-text", default=None)
+@click.pass_context
+def tools_request(
+    ctx: click.Context,
+    name: str,
+    summary: str,
+    requested_by: str,
+    write_paths: tuple[str, ...],
+    append_text: str | None,
+) -> None:
+    """Queue a tool invocation (pending if the tool needs approval, else approved)."""
+    from praxis.report import Report
+    from praxis.tools.service import request_tool
+
+    created = request_tool(
+        app(ctx),
+        name=name,
+        summary=summary,
+        requested_by=requested_by,
+        write_paths=write_paths,
+        append_text=append_text,
+    )
+    report = (
+        Report().add("request", created.status).add("id", created.id).add("tool", created.tool_name)
+    )
+    emit(report.add("paths", ",".join(created.write_paths)))
+
+
+@tools.command("show")
+@click.argument("name")
+@json_option
+@click.pass_context
+def tools_show(ctx: click.Context, name: str, as_json: bool) -> None:
+    """One manifest and its request history."""
+    from praxis.report import Report
+    from praxis.tools.service import find_manifest
+
+    praxis = app(ctx)
+    m = find_manifest(praxis, name)
+    counts = {
+        row[0]: int(row[1])
+        for row in praxis.db.execute(
+            "SELECT status, COUNT(*) FROM approval_requests WHERE tool_name = ? GROUP BY status",
+            (name,),
+        )
+    }
+    report = Report().add("tool", m.name).add("description", m.description).add("kind", m.kind)
+    report.add("required_level", m.required_level).add("approval", m.requires_approval)
+    report.add("rehearsal", m.rehearsal_required).add(
+        "allowed_paths", ", ".join(m.allowed_paths) or "none"
+    )
+    report.add("manifest", m.path)
+    report.add(
+        "requests", " ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "none", counts
+    )
+    emit(report, as_json)
+
+
+@tools.command("remove")
+@click.argument("name")
+@click.pass_context
+def tools_remove(ctx: click.Context, name: str) -> None:
+    """Delete a tool's manifest (its request history stays)."""
+    from praxis.report import Report
+    from praxis.tools.service import remove_tool
+
+    path = remove_tool(app(ctx), name)
+    emit(Report().add("tool", "removed").add("name", name).add("manifest", path))
+
+
+@click.command()
+@click.option("--all", "show_all", is_flag=True, help="Every request, not only pending ones.")
+@json_option
+@click.pass_context
+def queue(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Approval requests (pending by default)."""
+    from praxis.report import Report
+    from praxis.tools.approvals import list_requests
+
+    requests = list_requests(app(ctx).db, show_all)
+    report = Report()
+    if not requests:
+        report.add("queue", "empty")
+    for r in requests:
+        report.raw(f"#{r.id} {r.status} {r.tool_name} paths={','.join(r.write_paths)}")
+    report.extra("requests", [r._asdict() for r in requests])
+    emit(report, as_json)
+
+
+def _decide(ctx: click.Context, request_id: int, note: str | None, approve: bool) -> None:
+    from praxis.report import Report
+    from praxis.tools.service import decide_request
+
+    decided = decide_request(app(ctx), request_id, approve, note)
+    emit(
+        Report()
+        .add("approval", decided.status)
+        .add("id", decided.id)
+        .add("tool", decided.tool_name)
+    )
+
+
+@click.command()
+@click.argument("request_id", type=int)
+@click.option("--note", default=None)
+@click.pass_context
+def approve(ctx: click.Context, request_id: int, note: str | None) -> None:
+    """Approve a pending request; the next session runs it (once)."""
+    _decide(ctx, request_id, note, True)
+
+
+@click.command()
+@click.argument("request_id", type=int)
+@click.option("--note", default=None)
+@click.pass_context
+def reject(ctx: click.Context, request_id: int, note: str | None) -> None:
+    """Reject a pending request."""
+    _decide(ctx, request_id, note, False)

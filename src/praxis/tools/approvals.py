@@ -1,0 +1,172 @@
+"""The approval queue: a strict state machine (SPEC §7.2).
+
+pending → approved | rejected; approved → executed | failed | blocked; nothing else.
+Approving is a row change; the loop executes approved rows, each at most once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from praxis.errors import PraxisError, StateError
+
+TERMINAL = ("rejected", "executed", "failed", "blocked")
+
+
+class ApprovalRequest(NamedTuple):
+    id: int
+    tool_name: str
+    summary: str
+    requested_by: str
+    write_paths: tuple[str, ...]
+    payload: dict[str, Any] | None
+    status: str
+    status_note: str | None
+    created_at: str
+    updated_at: str
+    execution_started_at: str | None = None
+    result_summary: str | None = None
+
+
+_COLUMNS = (
+    "id, tool_name, summary, requested_by, write_paths, payload_json, status, status_note, "
+    "created_at, updated_at, execution_started_at, result_summary"
+)
+
+
+def _row(row: sqlite3.Row) -> ApprovalRequest:
+    try:
+        paths = tuple(str(p) for p in json.loads(row["write_paths"] or "[]"))
+    except ValueError:
+        paths = ()
+    try:
+        payload = json.loads(row["payload_json"]) if row["payload_json"] else None
+    except ValueError:
+        payload = None
+    return ApprovalRequest(
+        int(row["id"]),
+        row["tool_name"],
+        row["summary"],
+        row["requested_by"],
+        paths,
+        payload if isinstance(payload, dict) else None,
+        row["status"],
+        row["status_note"],
+        row["created_at"],
+        row["updated_at"],
+        row["execution_started_at"],
+        row["result_summary"],
+    )
+
+
+def create_request(
+    conn: sqlite3.Connection,
+    *,
+    tool_name: str,
+    summary: str,
+    requested_by: str,
+    write_paths: Sequence[str],
+    payload: dict[str, Any] | None,
+    status: str,
+    now: str,
+    run_key: str | None = None,
+) -> ApprovalRequest:
+    cursor = conn.execute(
+        "INSERT INTO approval_requests(tool_name, summary, requested_by, write_paths, payload_json, "
+        "status, created_at, updated_at, session_run_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            tool_name,
+            summary,
+            requested_by,
+            json.dumps(list(write_paths)),
+            json.dumps(payload, ensure_ascii=False) if payload is not None else None,
+            status,
+            now,
+            now,
+            run_key,
+        ),
+    )
+    return get_request(conn, int(cursor.lastrowid or 0))
+
+
+def get_request(conn: sqlite3.Connection, request_id: int) -> ApprovalRequest:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE id = ?", (request_id,)
+    ).fetchone()
+    if row is None:
+        raise PraxisError(
+            f"approval request {request_id} not found", "list requests with `praxis queue --all`"
+        )
+    return _row(row)
+
+
+def list_requests(conn: sqlite3.Connection, include_all: bool) -> list[ApprovalRequest]:
+    where = "" if include_all else " WHERE status = 'pending'"
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM approval_requests{where} ORDER BY id").fetchall()
+    return [_row(r) for r in rows]
+
+
+def decide(
+    conn: sqlite3.Connection, request_id: int, approve: bool, note: str | None, now: str
+) -> ApprovalRequest:
+    """pending → approved | rejected, atomically; any other state is refused (exit 1)."""
+    target = "approved" if approve else "rejected"
+    verb = "approve" if approve else "reject"
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = get_request(conn, request_id)
+        if current.status != "pending":
+            raise StateError(
+                f"approval request {request_id} is {current.status}; only pending requests can be "
+                f"{target}",
+                f"nothing to {verb}: see `praxis queue --all` for its history",
+            )
+        conn.execute(
+            "UPDATE approval_requests SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
+            (target, (note or "").strip() or None, now, request_id),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return get_request(conn, request_id)
+
+
+def claim(conn: sqlite3.Connection, request_id: int, now: str) -> ApprovalRequest | None:
+    """Claim an approved, never-started request for execution; None if it is not claimable."""
+    changed = conn.execute(
+        "UPDATE approval_requests SET execution_started_at = ?, updated_at = ? "
+        "WHERE id = ? AND status = 'approved' AND execution_started_at IS NULL",
+        (now, now, request_id),
+    ).rowcount
+    return get_request(conn, request_id) if changed else None
+
+
+def finish(conn: sqlite3.Connection, request_id: int, status: str, result: str, now: str) -> None:
+    """approved → executed | failed | blocked."""
+    assert status in ("executed", "failed", "blocked")
+    conn.execute(
+        "UPDATE approval_requests SET status = ?, result_summary = ?, updated_at = ? "
+        "WHERE id = ? AND status = 'approved'",
+        (status, result, now, request_id),
+    )
+
+
+def fail_interrupted(conn: sqlite3.Connection, now: str) -> list[int]:
+    """Approved requests claimed by a run that died: mark failed rather than run them twice."""
+    rows = conn.execute(
+        "SELECT id FROM approval_requests WHERE status = 'approved' AND execution_started_at IS NOT NULL"
+    ).fetchall()
+    ids = [int(r[0]) for r in rows]
+    for request_id in ids:
+        finish(
+            conn,
+            request_id,
+            "failed",
+            "Interrupted during execution; not run again so it runs at most once.",
+            now,
+        )
+    return ids

@@ -1,0 +1,261 @@
+"""Running one tool call: policy, loop guard, approval, execution — every call leaves a row.
+
+A model's call and an operator's approved request take the same path. Each call becomes an
+`approval_requests` row (requested_by `model` or `operator`), so the queue, CAPABILITIES.md and
+audits see every call, and an approved row is claimed before it runs (at most once).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from praxis import clock
+from praxis.app import Praxis
+from praxis.errors import PolicyViolation, PraxisError
+from praxis.tools import approvals
+from praxis.tools.registry import DATA_WRITE, ToolDef
+
+
+class CallVerdict(NamedTuple):
+    kind: str  # ran | failed | pending | refused | blocked
+    output: str  # what goes back to the model
+    summary: str
+    request_id: int | None
+
+
+def describe(tool: ToolDef, arguments: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """(one-line summary, write paths) of a call, for rows, events and the guard."""
+    if tool.kind == "data-write":
+        paths = tuple(str(p) for p in arguments.get("write_paths", []) or [])
+        text = str(arguments.get("append_text", ""))
+        return f"append {len(text.encode('utf-8'))} bytes to {', '.join(paths) or '-'}", paths
+    rendered = json.dumps(dict(arguments), sort_keys=True, ensure_ascii=False)
+    return f"{tool.name} {rendered[:200]}", ()
+
+
+def precheck(
+    app: Praxis, tool: ToolDef, arguments: Mapping[str, Any], request_id: int = 0
+) -> tuple[str, ...]:
+    """Security level and path policy, before anything runs (and again at execution)."""
+    from praxis.tools.policy import check_request
+
+    level = app.config.settings.security_level
+    if tool.kind == "builtin" and tool.name == "shell":
+        from praxis.tools.builtins.shell import refusal
+
+        refused = refusal(arguments, app.config.settings)
+        if refused:
+            raise PolicyViolation(
+                refused, "add the program to [tools.shell] allowed_commands in praxis.toml"
+            )
+    manifest = tool.manifest
+    if manifest is not None and manifest.required_level > level:
+        raise PolicyViolation(
+            f"tool {manifest.name} requires security level {manifest.required_level}, but Praxis "
+            f"is configured for level {level}",
+            "raise security.level in praxis.toml only if you trust this tool",
+        )
+    if tool.kind != "data-write" or manifest is None:
+        return ()
+    paths = [str(p) for p in arguments.get("write_paths", []) or []]
+    text = arguments.get("append_text")
+    if not isinstance(text, str) or not text.strip():
+        raise PolicyViolation(
+            f"tool {DATA_WRITE} requires --append-text", "give the text to append"
+        )
+    return check_request(manifest, paths, text, level, request_id)
+
+
+def needs_approval(app: Praxis, tool: ToolDef, arguments: Mapping[str, Any]) -> bool:
+    if tool.kind == "builtin":
+        from praxis.tools.builtins import builtin_tools
+
+        return builtin_tools()[tool.name].requires_approval(arguments, app.config.settings)
+    return tool.manifest is None or tool.manifest.requires_approval
+
+
+def run_tool(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    tool: ToolDef,
+    arguments: Mapping[str, Any],
+    run_key: str | None,
+    goal_id: str | None,
+) -> tuple[bool, str, str]:
+    """Execute (no policy here: callers ran `precheck`). Returns (ok, output, summary)."""
+    if tool.kind == "data-write":
+        from praxis.tools.policy import append_once, resolve_for_write
+
+        paths = precheck(app, tool, arguments)
+        targets = [resolve_for_write(app.data_dir.root, p) for p in paths]
+        text = str(arguments["append_text"]).strip()
+        written = sum(1 for target in targets if append_once(target, text))
+        summary = (
+            f"Executed approved tool {DATA_WRITE} and appended operator-approved text to "
+            f"{len(targets)} file(s)."
+        )
+        return True, f"appended to {written} of {len(targets)} file(s)", summary
+    if tool.kind == "mcp":
+        from praxis.tools.mcp_client import call_tool
+        from praxis.tools.mcp_manifest import load_mcp_server
+
+        assert tool.manifest is not None and tool.manifest.path is not None
+        server_tool = tool.name.split(".", 1)[1]
+        result = call_tool(load_mcp_server(tool.manifest.path), server_tool, arguments)
+        return result.ok, result.text, f"{tool.name} {'ok' if result.ok else 'error'}"
+    from praxis.tools.builtins import builtin_tools
+    from praxis.tools.builtins.base import ToolContext
+
+    context = ToolContext(
+        app.data_dir, conn, app.config.settings, clock.now_text(), run_key, goal_id
+    )
+    outcome = builtin_tools()[tool.name].run(context, arguments)
+    return outcome.ok, outcome.output, outcome.summary
+
+
+def handle_call(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    tool: ToolDef,
+    arguments: Mapping[str, Any],
+    *,
+    requested_by: str,
+    run_key: str | None,
+    goal_id: str | None,
+) -> CallVerdict:
+    """A call the model made now: refuse, block, queue for approval, or run."""
+    from praxis.tools.guard import check_and_record, invocation_hash
+
+    now = clock.now_text()
+    summary, paths = describe(tool, arguments)
+    payload = dict(arguments)
+
+    def row(status: str) -> int:
+        created = approvals.create_request(
+            conn,
+            tool_name=tool.name,
+            summary=summary,
+            requested_by=requested_by,
+            write_paths=paths,
+            payload=payload,
+            status=status,
+            now=now,
+            run_key=run_key,
+        )
+        return created.id
+
+    try:
+        precheck(app, tool, arguments)
+    except PolicyViolation as refused:
+        request_id = row("approved")
+        approvals.finish(conn, request_id, "failed", refused.message, now)
+        return CallVerdict("refused", f"refused: {refused.message}", refused.message, request_id)
+    payload_json = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    verdict = check_and_record(
+        conn, invocation_hash(tool.name, summary, paths, payload_json), tool.name, run_key, now
+    )
+    if verdict.blocked:
+        request_id = row("approved")
+        approvals.finish(conn, request_id, "blocked", verdict.summary or "loop guard", now)
+        return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
+    if needs_approval(app, tool, arguments):
+        request_id = row("pending")
+        return CallVerdict(
+            "pending",
+            f"Request #{request_id} is waiting for the operator's approval.",
+            f"Tool request #{request_id} ({tool.name}) is waiting for approval: {summary}",
+            request_id,
+        )
+    request_id = row("approved")
+    return _execute(app, conn, tool, payload, request_id, run_key, goal_id)
+
+
+def execute_approved(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    tools: list[ToolDef],
+    request_id: int,
+    run_key: str | None,
+    goal_id: str | None,
+) -> CallVerdict:
+    """An operator-approved request selected by decide: re-checked, guarded, run at most once."""
+    from praxis.tools.guard import check_and_record, invocation_hash
+    from praxis.tools.registry import find_tool
+
+    now = clock.now_text()
+    request = approvals.get_request(conn, request_id)
+    if request.status != "approved" or request.execution_started_at is not None:
+        return CallVerdict(
+            "refused",
+            "",
+            f"Request #{request_id} is {request.status}; nothing executed.",
+            request_id,
+        )
+    tool = find_tool(tools, request.tool_name)
+    if tool is None:
+        approvals.claim(conn, request_id, now)
+        message = f"tool manifest {request.tool_name} is missing"
+        approvals.finish(conn, request_id, "failed", message, now)
+        return CallVerdict("failed", message, message, request_id)
+    payload = dict(request.payload or {})
+    if tool.kind == "data-write" and not payload:
+        approvals.claim(conn, request_id, now)
+        message = (
+            "Legacy approved request had no structured payload, so Praxis kept this run safe and "
+            "skipped the file mutation."
+        )
+        approvals.finish(conn, request_id, "executed", message, now)
+        return CallVerdict("ran", message, message, request_id)
+    try:
+        precheck(app, tool, payload, request_id)
+    except PolicyViolation as refused:
+        approvals.claim(conn, request_id, now)
+        approvals.finish(conn, request_id, "failed", refused.message, now)
+        return CallVerdict(
+            "failed",
+            refused.message,
+            f"Request #{request_id} failed policy: {refused.message}",
+            request_id,
+        )
+    payload_json = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+    verdict = check_and_record(
+        conn,
+        invocation_hash(tool.name, request.summary, request.write_paths, payload_json),
+        tool.name,
+        run_key,
+        now,
+    )
+    if verdict.blocked:
+        approvals.claim(conn, request_id, now)
+        approvals.finish(conn, request_id, "blocked", verdict.summary or "loop guard", now)
+        return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
+    return _execute(app, conn, tool, payload, request_id, run_key, goal_id)
+
+
+def _execute(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    tool: ToolDef,
+    payload: Mapping[str, Any],
+    request_id: int,
+    run_key: str | None,
+    goal_id: str | None,
+) -> CallVerdict:
+    now = clock.now_text()
+    if approvals.claim(conn, request_id, now) is None:
+        return CallVerdict(
+            "refused",
+            "",
+            f"Request #{request_id} was already claimed; nothing executed.",
+            request_id,
+        )
+    try:
+        ok, output, summary = run_tool(app, conn, tool, payload, run_key, goal_id)
+    except PraxisError as failure:
+        approvals.finish(conn, request_id, "failed", failure.message, clock.now_text())
+        return CallVerdict("failed", f"error: {failure.message}", failure.message, request_id)
+    approvals.finish(conn, request_id, "executed" if ok else "failed", summary, clock.now_text())
+    return CallVerdict("ran" if ok else "failed", output, summary, request_id)

@@ -1,0 +1,143 @@
+"""Operator-side tool actions: register, request, remove (the CLI and Telegram call these)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from praxis import clock
+from praxis.app import Praxis
+from praxis.errors import PraxisError, UsageError
+from praxis.files import atomic_write_text
+from praxis.tools import approvals
+from praxis.tools.capabilities import write_capabilities
+from praxis.tools.manifest import KINDS, Manifest, load_manifest, load_registry, slug
+from praxis.tools.registry import DATA_WRITE
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def register_tool(
+    app: Praxis,
+    *,
+    name: str,
+    description: str,
+    kind: str,
+    level: int,
+    approval: bool,
+    rehearsal: bool,
+    allow_paths: Sequence[str],
+    command: Sequence[str] = (),
+) -> Path:
+    if not name.strip():
+        raise UsageError("tool name must not be empty", "pass --name")
+    if not description.strip():
+        raise UsageError(f"tool {name} must include a description", "pass --description")
+    if kind not in KINDS:
+        raise UsageError(f"tool kind must be one of {', '.join(KINDS)}", "pass --kind internal")
+    if not 1 <= level <= 4:
+        raise UsageError(f"tool {name} required_level must be between 1 and 4", "pass --level 1..4")
+    if any(not p.strip() for p in allow_paths):
+        raise UsageError(
+            f"tool {name} allowed_paths must not contain blanks", "drop the empty --allow-path"
+        )
+    if kind == "mcp" and not command:
+        raise UsageError(
+            "an mcp tool needs --command", 'e.g. --command "python -m mcp_server_time"'
+        )
+    lines = [
+        f"name = {_q(name)}",
+        f"description = {_q(description)}",
+        f"kind = {_q(kind)}",
+        f"required_level = {level}",
+        # An MCP server is outside code: its calls always need approval unless the operator
+        # edits the manifest afterwards.
+        f"requires_approval = {str(approval or kind == 'mcp').lower()}",
+        f"rehearsal_required = {str(rehearsal).lower()}",
+    ]
+    if kind == "mcp":
+        lines.append(f"command = [{', '.join(_q(c) for c in command)}]")
+    else:
+        lines.append(f"allowed_paths = [{', '.join(_q(p) for p in allow_paths)}]")
+    path = app.data_dir.tools_dir / f"{slug(name)}.toml"
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    try:
+        load_registry(app.data_dir.tools_dir)
+    except PraxisError:
+        path.unlink()
+        raise
+    write_capabilities(app.data_dir, app.db)
+    return path
+
+
+def remove_tool(app: Praxis, name: str) -> Path:
+    manifest = find_manifest(app, name)
+    assert manifest.path is not None
+    manifest.path.unlink()
+    write_capabilities(app.data_dir, app.db)
+    return manifest.path
+
+
+def find_manifest(app: Praxis, name: str) -> Manifest:
+    for manifest in load_registry(app.data_dir.tools_dir):
+        if manifest.name == name:
+            return manifest
+    raise PraxisError(f"tool {name} not found", "see `praxis tools list`")
+
+
+def request_tool(
+    app: Praxis,
+    *,
+    name: str,
+    summary: str,
+    requested_by: str,
+    write_paths: Sequence[str],
+    append_text: str | None,
+) -> approvals.ApprovalRequest:
+    from praxis.tools.policy import check_request
+
+    manifest = find_manifest(app, name)
+    if not summary.strip():
+        raise UsageError("request summary must not be empty", "pass --summary")
+    payload = None
+    if manifest.name == DATA_WRITE:
+        if not write_paths:
+            raise UsageError(
+                f"tool {DATA_WRITE} requires at least one --write-path",
+                "pass --write-path JOURNAL.md",
+            )
+        if append_text is None or not append_text.strip():
+            raise UsageError(f"tool {name} requires --append-text", "pass --append-text TEXT")
+        payload = {"write_paths": list(write_paths), "append_text": append_text.strip()}
+    elif append_text is not None:
+        raise UsageError(f"tool {name} does not accept --append-text", "drop --append-text")
+    paths = check_request(
+        manifest, list(write_paths), append_text, app.config.settings.security_level, 0
+    )
+    status = "pending" if manifest.requires_approval else "approved"
+    created = approvals.create_request(
+        app.db,
+        tool_name=manifest.name,
+        summary=summary.strip(),
+        requested_by=requested_by,
+        write_paths=paths,
+        payload=payload,
+        status=status,
+        now=clock.now_text(),
+    )
+    write_capabilities(app.data_dir, app.db)
+    return created
+
+
+def decide_request(
+    app: Praxis, request_id: int, approve: bool, note: str | None
+) -> approvals.ApprovalRequest:
+    decided = approvals.decide(app.db, request_id, approve, note, clock.now_text())
+    write_capabilities(app.data_dir, app.db)
+    return decided
+
+
+__all__ = ["decide_request", "load_manifest", "register_tool", "remove_tool", "request_tool"]
