@@ -41,34 +41,16 @@ def parse_budgets(source: TomlSource | None) -> Budgets:
     )
 
 
-def _positive_int(table: TableReader, key: str, default: int) -> int:
-    value = table.integer(key, default)
-    if value <= 0:
-        raise table.fail(
-            key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number"
-        )
-    return value
-
-
-def _positive_float(table: TableReader, key: str, default: float) -> float:
-    value = table.number(key, default)
-    if value <= 0:
-        raise table.fail(
-            key, f"{table.table}.{key} must be greater than 0", f"set {key} to a positive number"
-        )
-    return value
-
-
 def _call(table: TableReader, default: CallBudget) -> CallBudget:
     return CallBudget(
-        max_attempts=_positive_int(table, "max_attempts", default.max_attempts),
-        max_tokens=_positive_int(table, "max_tokens", default.max_tokens),
-        max_cost_usd=_positive_float(table, "max_cost_usd", default.max_cost_usd),
+        max_attempts=table.positive_integer("max_attempts", default.max_attempts),
+        max_tokens=table.positive_integer("max_tokens", default.max_tokens),
+        max_cost_usd=table.positive_number("max_cost_usd", default.max_cost_usd),
     )
 
 
 def _period(table: TableReader, default: PeriodBudget) -> PeriodBudget:
     return PeriodBudget(
-        max_tokens=_positive_int(table, "max_tokens", default.max_tokens),
-        max_cost_usd=_positive_float(table, "max_cost_usd", default.max_cost_usd),
+        max_tokens=table.positive_integer("max_tokens", default.max_tokens),
+        max_cost_usd=table.positive_number("max_cost_usd", default.max_cost_usd),
     )

@@ -65,6 +65,26 @@ class TableReader(NamedTuple):
             )
         return value
 
+    def positive_integer(self, key: str, default: int, example: int | None = None) -> int:
+        """A whole number > 0 (`{table}.{key} must be greater than 0`)."""
+        value = self.integer(key, default)
+        if value <= 0:
+            raise self.fail(
+                key,
+                f"{self._name(key)} must be greater than 0",
+                f"set {key} = {example or default}",
+            )
+        return value
+
+    def positive_number(self, key: str, default: float) -> float:
+        """A number > 0 (`{table}.{key} must be greater than 0`)."""
+        value = self.number(key, default)
+        if value <= 0:
+            raise self.fail(
+                key, f"{self._name(key)} must be greater than 0", f"set {key} = {default:g}"
+            )
+        return value
+
     def number(self, key: str, default: float | None = None) -> float:
         value = self.values.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):

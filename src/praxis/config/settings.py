@@ -180,12 +180,10 @@ def _parse_runtime(table: TableReader) -> RuntimeSettings:
             "runtime.state_file must not be empty",
             'set state_file = "session_state.json"',
         )
-    retention: dict[str, int] = {}
-    for key in ("snapshot_retention_days", "snapshot_retention_count"):
-        days = table.integer(key, getattr(defaults, key))
-        if days <= 0:
-            raise table.fail(key, f"runtime.{key} must be greater than 0", f"set {key} = 7")
-        retention[key] = days
+    retention = {
+        key: table.positive_integer(key, getattr(defaults, key))
+        for key in ("snapshot_retention_days", "snapshot_retention_count")
+    }
     return RuntimeSettings(
         quiet_hours_start=hours["quiet_hours_start"],
         quiet_hours_end=hours["quiet_hours_end"],
@@ -221,20 +219,8 @@ def _parse_agent(table: TableReader) -> AgentSettings:
             "agent.model_pin must not be blank when provided",
             "remove model_pin or name a model",
         )
-    max_tool_calls = table.integer("max_tool_calls", defaults.max_tool_calls)
-    if max_tool_calls <= 0:
-        raise table.fail(
-            "max_tool_calls",
-            "agent.max_tool_calls must be greater than 0",
-            "set max_tool_calls = 8",
-        )
-    canary_age = table.integer("canary_max_age_days", defaults.canary_max_age_days)
-    if canary_age <= 0:
-        raise table.fail(
-            "canary_max_age_days",
-            "agent.canary_max_age_days must be greater than 0",
-            "set canary_max_age_days = 7",
-        )
+    max_tool_calls = table.positive_integer("max_tool_calls", defaults.max_tool_calls)
+    canary_age = table.positive_integer("canary_max_age_days", defaults.canary_max_age_days)
     return AgentSettings(
         backend=backend,
         context_ceiling_pct=ceiling,
@@ -294,15 +280,10 @@ def _parse_context(source: TomlSource) -> ContextSettings:
 
 def _parse_memory(table: TableReader) -> MemorySettings:
     defaults = MemorySettings()
-    values = {}
-    for key in ("hot_days", "hot_capacity"):
-        value = table.integer(key, getattr(defaults, key))
-        if value <= 0:
-            raise table.fail(
-                key, f"memory.{key} must be greater than 0", f"set {key} to a positive number"
-            )
-        values[key] = value
-    return MemorySettings(**values)
+    return MemorySettings(
+        hot_days=table.positive_integer("hot_days", defaults.hot_days),
+        hot_capacity=table.positive_integer("hot_capacity", defaults.hot_capacity),
+    )
 
 
 def _parse_shell(source: TomlSource) -> ShellSettings:
@@ -330,18 +311,6 @@ def _parse_shell(source: TomlSource) -> ShellSettings:
             f"tools.shell safe_commands must also be allowed_commands: {', '.join(unknown)}",
             "add them to allowed_commands or remove them from safe_commands",
         )
-    timeout = table.number("timeout_seconds", defaults.timeout_seconds)
-    if timeout <= 0:
-        raise table.fail(
-            "timeout_seconds",
-            "tools.shell.timeout_seconds must be greater than 0",
-            "set timeout_seconds = 30",
-        )
-    cap = table.integer("max_output_bytes", defaults.max_output_bytes)
-    if cap <= 0:
-        raise table.fail(
-            "max_output_bytes",
-            "tools.shell.max_output_bytes must be greater than 0",
-            "set max_output_bytes = 16384",
-        )
+    timeout = table.positive_number("timeout_seconds", defaults.timeout_seconds)
+    cap = table.positive_integer("max_output_bytes", defaults.max_output_bytes)
     return ShellSettings(allowed, safe, timeout, cap)

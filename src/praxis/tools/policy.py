@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from praxis.errors import PolicyViolation
+from praxis.paths import IDENTITY_FILES
 from praxis.tools.manifest import Manifest
 from praxis.tools.paths_safe import (
     append_once,
@@ -38,21 +39,8 @@ __all__ = [
 WRITE_PATH_LIMIT = 8
 APPEND_LIMIT_BYTES = 4096
 PROTECTED_LIMIT = 2
-PROTECTED_FILES = frozenset(
-    name.casefold()
-    for name in (
-        "IDENTITY.md",
-        "GOALS.md",
-        "ROADMAP.md",
-        "JOURNAL.md",
-        "METRICS.md",
-        "PATTERNS.md",
-        "LEARNINGS.md",
-        "AGENTS.md",
-        "CAPABILITIES.md",
-        "PROPOSALS.md",
-    )
-)
+# The identity documents (all but DAY_COUNT, which no tool may write anyway).
+PROTECTED_FILES = frozenset(name.casefold() for name in IDENTITY_FILES if name.endswith(".md"))
 
 
 def is_protected(path: str) -> bool:
