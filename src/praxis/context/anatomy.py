@@ -40,7 +40,7 @@ class FileFacts:
     sha256: str
 
     @property
-    def fingerprint(self) -> str:
+    def identity_key(self) -> str:
         return f"{self.mtime}|{self.size}|{self.sha256}"
 
 
@@ -145,7 +145,7 @@ def tracked_read(
 ) -> TrackedRead:
     """Read `path` for context, index it, and avoid re-sending it when it has not changed.
 
-    `seen` maps relative paths to the fingerprint read this session; it is updated in place.
+    `seen` maps relative paths to the identity key (mtime|size|sha256) read this session; it is updated in place.
     A missing file reads as empty (the source is then skipped) and leaves the index.
     """
     facts = read_facts(path, data_root)
@@ -154,10 +154,10 @@ def tracked_read(
         seen.pop(rel, None)
         conn.execute("DELETE FROM anatomy_index WHERE path = ?", (rel,))
         return TrackedRead("", False, 0)
-    unchanged = seen.get(facts.rel) == facts.fingerprint or _indexed_unchanged(conn, facts)
+    unchanged = seen.get(facts.rel) == facts.identity_key or _indexed_unchanged(conn, facts)
     description = describe(facts.text, path.name)
     _upsert(conn, facts, description, counter(facts.text), reason)
-    seen[facts.rel] = facts.fingerprint
+    seen[facts.rel] = facts.identity_key
     if not unchanged:
         return TrackedRead(facts.text, False, counter(facts.text))
     note = f"Unchanged since last read: {facts.rel}: {description}"
