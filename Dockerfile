@@ -15,7 +15,7 @@ ARG PYTHON_IMAGE=python:3.11-slim
 # ---------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS builder
 
-# Optional extras to bake in, e.g. --build-arg PRAXIS_EXTRAS=serve,telegram (empty = none).
+# Optional extras to bake in, e.g. --build-arg PRAXIS_EXTRAS=mcp for MCP tool servers (empty = none).
 ARG PRAXIS_EXTRAS=""
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
