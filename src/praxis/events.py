@@ -57,9 +57,10 @@ def parse_event(line: str) -> Event | None:
 
 
 def emit_event(path: Path, kind: str, detail: str) -> None:
-    """Append one event (a single write), stamped with the one clock."""
+    """Append one event (a single write), stamped with the one clock; secrets are redacted."""
     from praxis import clock
     from praxis.files import append_line
+    from praxis.redact import redact
 
-    record = {"emitted_at": clock.now_text(), "event": {"kind": kind, "detail": detail}}
+    record = {"emitted_at": clock.now_text(), "event": {"kind": kind, "detail": redact(detail)}}
     append_line(path, json.dumps(record, ensure_ascii=False))
