@@ -53,5 +53,5 @@ def run(
     report.add("resumed", outcome.resumed)
     report.add("goal", outcome.goal or "-")
     report.add("task", outcome.task or "-")
-    report.add("summary", outcome.summary)
+    report.add("summary", " ".join(outcome.summary.split()))  # one fact per line, whatever the model wrote
     emit(report)
