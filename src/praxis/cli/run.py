@@ -53,5 +53,6 @@ def run(
     report.add("resumed", outcome.resumed)
     report.add("goal", outcome.goal or "-")
     report.add("task", outcome.task or "-")
-    report.add("summary", " ".join(outcome.summary.split()))  # one fact per line, whatever the model wrote
+    # One fact per line, whatever the model wrote.
+    report.add("summary", " ".join(outcome.summary.split()))
     emit(report)
