@@ -7,19 +7,15 @@ import sqlite3
 from collections.abc import Callable
 
 from praxis.app import Praxis
-from praxis.errors import BudgetExceeded
 from praxis.loop.state import SessionState
 from praxis.providers.base import (
     CompletionRequest,
     Message,
     Provider,
-    ProviderFailed,
     Reply,
     ToolSpec,
 )
-from praxis.providers.spend import CallLedger, counted
-
-BudgetBlocked = BudgetExceeded  # the loop's name for it: the session ends `budget_exhausted`
+from praxis.providers.spend import FROZEN, CallLedger
 
 
 def session_ledger(
@@ -38,7 +34,8 @@ def session_ledger(
 
 
 def counted_dict(attempt: dict[str, object]) -> bool:
-    return attempt.get("error_class") != "frozen"
+    """`spend.counted` for an attempt stored in the session state (a dict)."""
+    return attempt.get("error_class") != FROZEN
 
 
 def call_model(
@@ -79,6 +76,3 @@ def call_model(
         return provider.complete(request, ledger)
     finally:
         state.provider_attempts.extend(a._asdict() for a in ledger.attempts)
-
-
-__all__ = ["BudgetBlocked", "ProviderFailed", "call_model", "counted"]

@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from praxis import clock
 from praxis.app import Praxis
+from praxis.errors import BudgetExceeded
 from praxis.events import emit_event
 from praxis.loop.act import act
 from praxis.loop.decide import decide
 from praxis.loop.faults import crash_point
-from praxis.loop.model_calls import BudgetBlocked
 from praxis.loop.orient import orient
 from praxis.loop.reflect import reflect
 from praxis.loop.state import SessionState, save_state
@@ -76,7 +76,7 @@ def run_phases(
             _run_phase(phase, app, state, conn, provider, counter)
             crash_point(f"{phase}:mid")
             state.current_phase = NEXT[phase]
-        except BudgetBlocked as blocked:
+        except BudgetExceeded as blocked:
             emit_event(
                 events, "agent:usage_budget_blocked", "Usage budget blocked another backend call."
             )

@@ -149,6 +149,7 @@ def _apply_freeze(
     from praxis.providers.base import Attempt
     from praxis.providers.gating import frozen_reason, load_records
     from praxis.providers.pricing import is_local
+    from praxis.providers.spend import FROZEN
 
     records = load_records(data_dir.model_canary)
     now = clock.now()
@@ -164,6 +165,6 @@ def _apply_freeze(
             kept.append(member)
         else:
             frozen.append(
-                Attempt("", member.name, member.model, False, error=reason, error_class="frozen")
+                Attempt("", member.name, member.model, False, error=reason, error_class=FROZEN)
             )
     return kept, frozen

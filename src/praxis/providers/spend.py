@@ -26,9 +26,12 @@ class SpendLimit(NamedTuple):
     hint: str = ""
 
 
+FROZEN = "frozen"  # the error class of a route skipped by the canary freeze gate
+
+
 def counted(attempt: Attempt) -> bool:
     """Frozen routes are skipped, not called: they spend nothing and count as no attempt."""
-    return attempt.error_class != "frozen"
+    return attempt.error_class != FROZEN
 
 
 class CallLedger:
