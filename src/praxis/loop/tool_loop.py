@@ -28,8 +28,7 @@ OUTCOME_BY_KIND = {"ran": "tool_executed", "blocked": "blocked_loop_guard"}
 def execute_selected_request(app: Praxis, state: SessionState, conn: sqlite3.Connection) -> None:
     request_id = state.selected_tool_request_id
     assert request_id is not None
-    tools = offered_tools(app)
-    verdict = execute_approved(app, conn, tools, request_id, state.run_key, state.selected_goal_id)
+    verdict = execute_approved(app, conn, request_id, state.run_key, state.selected_goal_id)
     _record_call(app, state, state.selected_tool_name or "?", verdict)
     state.last_outcome = OUTCOME_BY_KIND.get(verdict.kind, "tool_failed")
     state.action_summary = verdict.summary

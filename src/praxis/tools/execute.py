@@ -176,14 +176,13 @@ def handle_call(
 def execute_approved(
     app: Praxis,
     conn: sqlite3.Connection,
-    tools: list[ToolDef],
     request_id: int,
     run_key: str | None,
     goal_id: str | None,
 ) -> CallVerdict:
     """An operator-approved request selected by decide: re-checked, guarded, run at most once."""
     from praxis.tools.guard import check_and_record, invocation_hash
-    from praxis.tools.registry import find_tool
+    from praxis.tools.registry import resolve_tool
 
     now = clock.now_text()
     request = approvals.get_request(conn, request_id)
@@ -194,7 +193,7 @@ def execute_approved(
             f"Request #{request_id} is {request.status}; nothing executed.",
             request_id,
         )
-    tool = find_tool(tools, request.tool_name)
+    tool = resolve_tool(app, request.tool_name)
     if tool is None:
         approvals.claim(conn, request_id, now)
         message = f"tool manifest {request.tool_name} is missing"

@@ -99,3 +99,23 @@ def find_tool(tools: list[ToolDef], offered_name: str) -> ToolDef | None:
     return next(
         (t for t in tools if t.offered_name == offered_name or t.name == offered_name), None
     )
+
+
+def resolve_tool(app: Praxis, name: str) -> ToolDef | None:
+    """The tool a stored request names, without starting every MCP server to list its tools."""
+    from praxis.tools.builtins import builtin_tools
+
+    builtin = builtin_tools().get(name)
+    if builtin is not None:
+        return ToolDef(name, name, builtin.description, builtin.parameters, "builtin", None)
+    manifests = {m.name: m for m in load_registry(app.data_dir.tools_dir)}
+    if name == DATA_WRITE and DATA_WRITE in manifests:
+        manifest = manifests[DATA_WRITE]
+        return ToolDef(
+            DATA_WRITE, DATA_WRITE, manifest.description, DATA_WRITE_SCHEMA, "data-write", manifest
+        )
+    server, _, tool = name.partition(".")
+    server_manifest = manifests.get(server)
+    if tool and server_manifest is not None and server_manifest.kind == "mcp":
+        return ToolDef(name, name, server_manifest.description, {}, "mcp", server_manifest)
+    return None
