@@ -66,11 +66,30 @@ def write_if_missing(path: Path, text: str) -> bool:
 
 
 def append_record(path: Path, record: str) -> None:
-    """Append one whole record with a single write() call (O_APPEND), then fsync."""
+    """Append one whole record with a single write() call (O_APPEND), then fsync.
+
+    Never through a symlink or into a file hard-linked elsewhere: a data-dir file replaced by a
+    link must not let Praxis write outside the data dir.
+    """
+    from praxis.errors import DataDirError
+
     path.parent.mkdir(parents=True, exist_ok=True)
     data = record.encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if path.is_symlink():
+            raise DataDirError(
+                f"refusing to append to {path}: it is a symlink",
+                f"replace {path} with a regular file (restore it from a snapshot)",
+            ) from exc
+        raise
+    try:
+        if os.fstat(fd).st_nlink > 1:
+            raise DataDirError(
+                f"refusing to append to {path}: it has more than one hard link",
+                f"replace {path} with a regular file that is not linked elsewhere",
+            )
         os.write(fd, data)
         os.fsync(fd)
     finally:

@@ -154,3 +154,20 @@ def test_atomic_write_survives_failure(tmp_path: Path, monkeypatch: pytest.Monke
         atomic_write_text(target, "new\n")
     assert target.read_text() == "original\n"
     assert [p.name for p in tmp_path.iterdir()] == ["GOALS.md"]
+
+
+def test_append_refuses_symlinks_and_hard_links(tmp_path: Path) -> None:
+    from praxis.errors import DataDirError
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("outside\n")
+    link = tmp_path / "data" / "JOURNAL.md"
+    link.parent.mkdir()
+    link.symlink_to(outside)
+    with pytest.raises(DataDirError, match="symlink"):
+        append_line(link, "entry")
+    link.unlink()
+    os.link(outside, link)
+    with pytest.raises(DataDirError, match="hard link"):
+        append_line(link, "entry")
+    assert outside.read_text() == "outside\n"

@@ -53,7 +53,7 @@ hot_capacity = 500
 
 [tools.shell]  # the built-in shell tool: argv only (no shell string), run in workspace/
 allowed_commands = ["ls", "cat", "head", "tail", "wc", "grep", "date", "echo", "pwd"]
-safe_commands = ["ls", "date", "echo", "pwd", "wc"]  # these run without approval
+safe_commands = ["ls", "echo", "pwd", "wc"]  # these run without approval
 timeout_seconds = 30
 max_output_bytes = 16384
 

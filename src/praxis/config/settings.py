@@ -85,7 +85,7 @@ class ShellSettings(NamedTuple):
         "echo",
         "pwd",
     )
-    safe_commands: tuple[str, ...] = ("ls", "date", "echo", "pwd", "wc")  # run without approval
+    safe_commands: tuple[str, ...] = ("ls", "echo", "pwd", "wc")  # run without approval
     timeout_seconds: float = 30.0
     max_output_bytes: int = 16_384
 

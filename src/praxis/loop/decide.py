@@ -32,7 +32,7 @@ def decide(
         return
     approved = conn.execute(
         "SELECT id, tool_name, summary FROM approval_requests WHERE status = 'approved' "
-        "ORDER BY id LIMIT 1"
+        "AND execution_started_at IS NULL ORDER BY id LIMIT 1"
     ).fetchone()
     if approved is not None:
         state.last_outcome = "approved_tool_selected"

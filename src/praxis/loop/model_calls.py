@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable
 
 from praxis.app import Praxis
-from praxis.loop.state import SessionState
+from praxis.loop.state import SessionState, save_state
 from praxis.providers.base import (
     CompletionRequest,
     Message,
@@ -76,3 +76,6 @@ def call_model(
         return provider.complete(request, ledger)
     finally:
         state.provider_attempts.extend(a._asdict() for a in ledger.attempts)
+        # Saved at once, not at the phase's end: a crash mid-phase must not forget what was
+        # spent, or the run budget would undercount on resume.
+        save_state(app.state_file, state)

@@ -9,13 +9,16 @@ from praxis.files import append_record
 
 def journal_entry(
     ended_at: str,
+    session_id: int,
     outcome: str,
     goal: str | None,
     task: str | None,
     summary: str,
     completed_goal: str | None,
 ) -> str:
-    lines = ["", f"## {ended_at}", f"- Outcome: {outcome}"]
+    # `- Session: #id` makes every entry distinct, so the resume check never merges two
+    # sessions that ended in the same second with the same text.
+    lines = ["", f"## {ended_at}", f"- Session: #{session_id}", f"- Outcome: {outcome}"]
     if goal:
         lines.append(f"- Goal: {goal}")
     if task:

@@ -67,7 +67,13 @@ def reflect(
     append_once(
         app.data_dir.file("JOURNAL.md"),
         journal_entry(
-            ended_at, final, goal, state.task_label, summary, goal if completed else None
+            ended_at,
+            session_id,
+            final,
+            goal,
+            state.task_label,
+            summary,
+            goal if completed else None,
         ),
     )
     crash_point("reflect:after_journal")

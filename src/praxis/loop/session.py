@@ -17,6 +17,7 @@ from praxis.loop.phases import run_phases
 from praxis.loop.state import SessionState, load_state, save_state
 from praxis.operator.heartbeat import write_heartbeat
 from praxis.providers.base import Provider
+from praxis.tools.approvals import fail_interrupted
 from praxis.tools.manifest import load_registry
 
 QUIET_SUMMARY = "Quiet hours active; session deferred until the next wake window."
@@ -58,6 +59,8 @@ def run_once(
         if quiet and not force:
             return _defer(app, unfinished, task)
         conn = app.db
+        # A request claimed by a run that died is failed, never run twice (and never wedges).
+        fail_interrupted(conn, clock.format_timestamp(now))
         if unfinished is not None:
             state = unfinished
             state.resume_count += 1

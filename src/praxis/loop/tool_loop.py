@@ -15,7 +15,7 @@ from praxis.events import emit_event
 from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
 from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM
-from praxis.loop.state import SessionState
+from praxis.loop.state import SessionState, save_state
 from praxis.providers.base import Message, Provider
 from praxis.tools.capabilities import write_capabilities
 from praxis.tools.execute import CallVerdict, execute_approved, handle_call
@@ -124,4 +124,5 @@ def _record_call(app: Praxis, state: SessionState, tool_name: str, verdict: Call
             "summary": verdict.summary,
         }
     )
+    save_state(app.state_file, state)  # the call happened: keep it even if the phase dies
     emit_event(app.data_dir.events, "agent:tool_call", f"{tool_name} {verdict.summary}")

@@ -66,6 +66,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
         _guard("heartbeat", lambda c: _check_heartbeat(app)),
         _guard("quality", lambda c: _check_quality(app, counts)),
         _guard("env_file", lambda c: _check_env_file(app, c)),
+        _guard("canary_ledger", lambda c: _check_canary_ledger(app)),
         _guard("quiet_hours", lambda c: _check_quiet_hours(app, c)),
         _guard("disk", lambda c: _check_disk(app, c)),
     ]
@@ -87,7 +88,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
     report.add("goal_criteria", counts["goal_criteria"])
     report.add("evals", counts["evals"])
     report.add("backend", _backend(app))
-    for name in ("goals", "env_file", "quiet_hours", "disk"):
+    for name in ("goals", "env_file", "canary_ledger", "quiet_hours", "disk"):
         _add_check(report, by_name[name])
     if counts.get("schema_version"):
         report.add("schema_version", counts["schema_version"])
@@ -174,6 +175,12 @@ def _check_providers(app: Praxis, check: Check) -> None:
         check.status = "warn"
         check.message = "; ".join(warnings)
         check.hint = "see providers.toml and the environment variables it names"
+
+
+def _check_canary_ledger(app: Praxis) -> None:
+    from praxis.providers.gating import load_records
+
+    load_records(app.data_dir.model_canary)
 
 
 def _check_heartbeat(app: Praxis) -> None:

@@ -51,14 +51,6 @@ def read_review_state(data_dir: DataDir) -> ReviewState:
 
 
 def count_canary_records(data_dir: DataDir) -> int:
-    path = data_dir.model_canary
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return 0
-    except ValueError as exc:
-        raise ConfigError(
-            f"invalid JSON: {exc}", 'fix it or reset it to {"records": []}', path=str(path)
-        ) from None
-    records = raw.get("records", []) if isinstance(raw, dict) else []
-    return len(records) if isinstance(records, list) else 0
+    from praxis.providers.gating import load_records
+
+    return len(load_records(data_dir.model_canary))

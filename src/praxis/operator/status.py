@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from praxis import clock
 from praxis.analysis.drift import SessionQuality, drift
 from praxis.app import Praxis
-from praxis.errors import CheckFailed
+from praxis.errors import CheckFailed, ConfigError
 from praxis.events import count_events, last_event
 from praxis.operator.review_state import count_canary_records, read_review_state
 from praxis.operator.usage_window import today_usage
@@ -50,7 +51,7 @@ def build_status(app: Praxis) -> Report:
         "pending_opportunities",
         _count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'pending'"),
     )
-    report.add("registered_tools", _count_tools(app))
+    report.add("registered_tools", *_tolerant(lambda: _count_tools(app)))
     report.add("drift_status", _drift_status(db))
     dnr = _count(db, "SELECT COUNT(*) FROM do_not_repeat")
     bugs = _count(db, "SELECT COUNT(*) FROM known_bugs WHERE resolved_at IS NULL")
@@ -100,10 +101,23 @@ def _drift_status(db: sqlite3.Connection) -> str:
     return drift([SessionQuality(r[0], r[1], r[2]) for r in rows]).status
 
 
+def _tolerant(read: Callable[[], int]) -> tuple[object, object]:
+    """(text, JSON) of a count that a broken file must not turn into a failed `status`."""
+    try:
+        value = read()
+    except ConfigError as broken:
+        return "error (run `praxis doctor`)", {"error": broken.message}
+    return value, value
+
+
 def _add_goals(report: Report, app: Praxis) -> None:
     from praxis.identity.goals import load_goals
 
-    goals = load_goals(app.data_dir)
+    try:
+        goals = load_goals(app.data_dir)
+    except ConfigError as broken:
+        report.add("goals", "error (run `praxis doctor`)", {"error": broken.message})
+        return
     done = sum(1 for g in goals if g.done)
     report.add(
         "goals", f"open={len(goals) - done} done={done}", {"open": len(goals) - done, "done": done}

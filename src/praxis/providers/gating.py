@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from praxis import clock
 from praxis.errors import ConfigError, UsageError
@@ -37,22 +37,30 @@ def load_records(path: Path) -> list[CanaryRecord]:
         raise ConfigError(
             f"invalid JSON: {exc}", 'fix it or reset it to {"records": []}', path=str(path)
         ) from None
-    records: list[CanaryRecord] = []
-    for item in raw.get("records", []) if isinstance(raw, dict) else []:
-        if isinstance(item, dict):
-            records.append(_record(item))
-    return records
+    items = raw.get("records") if isinstance(raw, dict) else None
+    if not isinstance(items, list):
+        raise ConfigError(
+            'expected {"records": [...]}', 'fix it or reset it to {"records": []}', path=str(path)
+        )
+    return [_record(item, path, index) for index, item in enumerate(items)]
 
 
-def _record(item: dict[str, Any]) -> CanaryRecord:
+def _record(item: object, path: Path, index: int) -> CanaryRecord:
+    required = ("provider", "model", "status", "checked_at")
+    if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in required):
+        raise ConfigError(
+            f"canary record {index + 1} needs provider, model, status and checked_at strings",
+            "fix the record or run `praxis canary run` again after resetting the file",
+            path=str(path),
+        )
     return CanaryRecord(
         provider=str(item.get("provider", "")),
         model=str(item.get("model", "")),
         status=str(item.get("status", "failed")),
         checked_at=str(item.get("checked_at", "")),
         summary=str(item.get("summary", "")),
-        eval_failures=int(item.get("eval_failures", 0) or 0),
-        latency_ms=int(item.get("latency_ms", 0) or 0),
+        eval_failures=_int(item.get("eval_failures")),
+        latency_ms=_int(item.get("latency_ms")),
         reply_excerpt=str(item.get("reply_excerpt", "")),
     )
 
@@ -73,3 +81,7 @@ def frozen_reason(
     if checked + timedelta(days=max_age_days) < now:
         return f"frozen: canary for {provider}/{model} is older than {max_age_days} days"
     return None
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -29,11 +29,12 @@ class ApprovalRequest(NamedTuple):
     updated_at: str
     execution_started_at: str | None = None
     result_summary: str | None = None
+    session_run_key: str | None = None
 
 
 _COLUMNS = (
     "id, tool_name, summary, requested_by, write_paths, payload_json, status, status_note, "
-    "created_at, updated_at, execution_started_at, result_summary"
+    "created_at, updated_at, execution_started_at, result_summary, session_run_key"
 )
 
 
@@ -59,6 +60,7 @@ def _row(row: sqlite3.Row) -> ApprovalRequest:
         row["updated_at"],
         row["execution_started_at"],
         row["result_summary"],
+        row["session_run_key"],
     )
 
 
@@ -73,10 +75,16 @@ def create_request(
     status: str,
     now: str,
     run_key: str | None = None,
+    result: str | None = None,
+    claimed: bool = False,
 ) -> ApprovalRequest:
+    """Insert a request. A call refused or blocked before it could run is written with its final
+    status and `result` in this one statement; `claimed` inserts it already claimed for execution
+    (a call that needs no approval), so a crash never leaves an unapproved `approved` row."""
     cursor = conn.execute(
         "INSERT INTO approval_requests(tool_name, summary, requested_by, write_paths, payload_json, "
-        "status, created_at, updated_at, session_run_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "status, created_at, updated_at, session_run_key, result_summary, execution_started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             tool_name,
             summary,
@@ -87,6 +95,8 @@ def create_request(
             now,
             now,
             run_key,
+            result,
+            now if claimed else None,
         ),
     )
     return get_request(conn, int(cursor.lastrowid or 0))
@@ -135,12 +145,15 @@ def decide(
     return get_request(conn, request_id)
 
 
-def claim(conn: sqlite3.Connection, request_id: int, now: str) -> ApprovalRequest | None:
+def claim(
+    conn: sqlite3.Connection, request_id: int, now: str, run_key: str | None = None
+) -> ApprovalRequest | None:
     """Claim an approved, never-started request for execution; None if it is not claimable."""
     changed = conn.execute(
-        "UPDATE approval_requests SET execution_started_at = ?, updated_at = ? "
+        "UPDATE approval_requests SET execution_started_at = ?, updated_at = ?, "
+        "session_run_key = COALESCE(?, session_run_key) "
         "WHERE id = ? AND status = 'approved' AND execution_started_at IS NULL",
-        (now, now, request_id),
+        (now, now, run_key, request_id),
     ).rowcount
     return get_request(conn, request_id) if changed else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from praxis import clock
@@ -17,6 +18,10 @@ from praxis.app import Praxis
 from praxis.errors import PolicyViolation, PraxisError
 from praxis.tools import approvals
 from praxis.tools.registry import DATA_WRITE, ToolDef
+
+# The loop guard looks back this far: repeats within a working day are loops; the same routine
+# call on consecutive days is not.
+GUARD_WINDOW = timedelta(hours=12)
 
 
 class CallVerdict(NamedTuple):
@@ -133,7 +138,7 @@ def handle_call(
     summary, paths = describe(tool, arguments)
     payload = dict(arguments)
 
-    def row(status: str) -> int:
+    def row(status: str, result: str | None = None, claimed: bool = False) -> int:
         created = approvals.create_request(
             conn,
             tool_name=tool.name,
@@ -144,22 +149,27 @@ def handle_call(
             status=status,
             now=now,
             run_key=run_key,
+            result=result,
+            claimed=claimed,
         )
         return created.id
 
     try:
         precheck(app, tool, arguments)
     except PolicyViolation as refused:
-        request_id = row("approved")
-        approvals.finish(conn, request_id, "failed", refused.message, now)
+        request_id = row("failed", refused.message)
         return CallVerdict("refused", f"refused: {refused.message}", refused.message, request_id)
     payload_json = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     verdict = check_and_record(
-        conn, invocation_hash(tool.name, summary, paths, payload_json), tool.name, run_key, now
+        conn,
+        invocation_hash(tool.name, summary, paths, payload_json),
+        tool.name,
+        run_key,
+        now,
+        since=clock.format_timestamp(clock.now() - GUARD_WINDOW),
     )
     if verdict.blocked:
-        request_id = row("approved")
-        approvals.finish(conn, request_id, "blocked", verdict.summary or "loop guard", now)
+        request_id = row("blocked", verdict.summary)
         return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
     if needs_approval(app, tool, arguments):
         request_id = row("pending")
@@ -169,8 +179,8 @@ def handle_call(
             f"Tool request #{request_id} ({tool.name}) is waiting for approval: {summary}",
             request_id,
         )
-    request_id = row("approved")
-    return _execute(app, conn, tool, payload, request_id, run_key, goal_id)
+    request_id = row("approved", claimed=True)
+    return _run_claimed(app, conn, tool, payload, request_id, run_key, goal_id)
 
 
 def execute_approved(
@@ -186,6 +196,11 @@ def execute_approved(
 
     now = clock.now_text()
     request = approvals.get_request(conn, request_id)
+    if request.status in approvals.TERMINAL and request.session_run_key == run_key:
+        # This session already ran it and was interrupted before its checkpoint: report it.
+        kind = {"executed": "ran", "blocked": "blocked"}.get(request.status, "failed")
+        summary = request.result_summary or f"Request #{request_id} is {request.status}."
+        return CallVerdict(kind, summary, summary, request_id)
     if request.status != "approved" or request.execution_started_at is not None:
         return CallVerdict(
             "refused",
@@ -195,13 +210,13 @@ def execute_approved(
         )
     tool = resolve_tool(app, request.tool_name)
     if tool is None:
-        approvals.claim(conn, request_id, now)
+        approvals.claim(conn, request_id, now, run_key)
         message = f"tool manifest {request.tool_name} is missing"
         approvals.finish(conn, request_id, "failed", message, now)
         return CallVerdict("failed", message, message, request_id)
     payload = dict(request.payload or {})
     if tool.kind == "data-write" and not payload:
-        approvals.claim(conn, request_id, now)
+        approvals.claim(conn, request_id, now, run_key)
         message = (
             "Legacy approved request had no structured payload, so Praxis kept this run safe and "
             "skipped the file mutation."
@@ -211,7 +226,7 @@ def execute_approved(
     try:
         precheck(app, tool, payload, request_id)
     except PolicyViolation as refused:
-        approvals.claim(conn, request_id, now)
+        approvals.claim(conn, request_id, now, run_key)
         approvals.finish(conn, request_id, "failed", refused.message, now)
         return CallVerdict(
             "failed",
@@ -226,9 +241,10 @@ def execute_approved(
         tool.name,
         run_key,
         now,
+        since=clock.format_timestamp(clock.now() - GUARD_WINDOW),
     )
     if verdict.blocked:
-        approvals.claim(conn, request_id, now)
+        approvals.claim(conn, request_id, now, run_key)
         approvals.finish(conn, request_id, "blocked", verdict.summary or "loop guard", now)
         return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
     return _execute(app, conn, tool, payload, request_id, run_key, goal_id)
@@ -243,18 +259,33 @@ def _execute(
     run_key: str | None,
     goal_id: str | None,
 ) -> CallVerdict:
-    now = clock.now_text()
-    if approvals.claim(conn, request_id, now) is None:
+    if approvals.claim(conn, request_id, clock.now_text(), run_key) is None:
         return CallVerdict(
             "refused",
             "",
             f"Request #{request_id} was already claimed; nothing executed.",
             request_id,
         )
+    return _run_claimed(app, conn, tool, payload, request_id, run_key, goal_id)
+
+
+def _run_claimed(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    tool: ToolDef,
+    payload: Mapping[str, Any],
+    request_id: int,
+    run_key: str | None,
+    goal_id: str | None,
+) -> CallVerdict:
     try:
         ok, output, summary = run_tool(app, conn, tool, payload, run_key, goal_id)
     except PraxisError as failure:
         approvals.finish(conn, request_id, "failed", failure.message, clock.now_text())
         return CallVerdict("failed", f"error: {failure.message}", failure.message, request_id)
+    except Exception as crash:
+        message = f"{tool.name} crashed: {type(crash).__name__}: {crash}"
+        approvals.finish(conn, request_id, "failed", message, clock.now_text())
+        return CallVerdict("failed", f"error: {message}", message, request_id)
     approvals.finish(conn, request_id, "executed" if ok else "failed", summary, clock.now_text())
     return CallVerdict("ran" if ok else "failed", output, summary, request_id)

@@ -44,6 +44,7 @@ def register_tool(
         raise UsageError(
             f"tool {name} allowed_paths must not contain blanks", "drop the empty --allow-path"
         )
+    _check_name_is_free(app, name)
     if kind == "mcp" and not command:
         raise UsageError(
             "an mcp tool needs --command", 'e.g. --command "python -m mcp_server_time"'
@@ -71,6 +72,29 @@ def register_tool(
         raise
     write_capabilities(app.data_dir, app.db)
     return path
+
+
+RESERVED = (DATA_WRITE, "internal-maintenance")
+
+
+def _check_name_is_free(app: Praxis, name: str) -> None:
+    """Built-in tools and the seeded manifests cannot be replaced by `register`; two names that
+    map to the same file (`a/b`, `a-b`) would silently overwrite each other."""
+    from praxis.tools.builtins import builtin_tools
+
+    if name in builtin_tools() or name in RESERVED:
+        raise UsageError(
+            f"tool name {name} is reserved",
+            f"pick another name; to change {name}, edit its manifest in tools/ directly"
+            if name in RESERVED
+            else "pick another name: built-in tools cannot be replaced",
+        )
+    for manifest in load_registry(app.data_dir.tools_dir):
+        if manifest.name != name and manifest.path is not None and manifest.path.stem == slug(name):
+            raise UsageError(
+                f"tool name {name} would overwrite {manifest.name} ({manifest.path.name})",
+                "pick a name that differs in more than punctuation",
+            )
 
 
 def remove_tool(app: Praxis, name: str) -> Path:

@@ -98,8 +98,13 @@ def escaping_argument(argv: list[str], workspace: Path) -> str | None:
     lexical_root = os.path.abspath(workspace)
     real_root = os.path.realpath(workspace)
     for arg in argv[1:]:
-        # `--file=/etc/passwd` names a path too.
-        candidates = [arg, arg.partition("=")[2]] if arg.startswith("-") else [arg]
+        # `--file=/etc/passwd` and `-f/etc/passwd` (a short option's attached value) name paths
+        # too; so does anything after an `@` (curl-style "read from file").
+        candidates = [arg]
+        if arg.startswith("-"):
+            candidates += [arg.partition("=")[2], arg.lstrip("-")[1:]]
+        if "@" in arg:
+            candidates.append(arg.partition("@")[2])
         for candidate in filter(None, candidates):
             joined = os.path.join(lexical_root, candidate)
             if not _inside(os.path.normpath(joined), lexical_root):
