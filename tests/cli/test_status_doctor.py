@@ -187,3 +187,16 @@ def test_doctor_reports_corrupt_goals(initialized: PraxisRunner) -> None:
     result = initialized("doctor")
     assert result.returncode == 1
     assert "line 3" in result.lines()["goals"]
+
+
+def test_doctor_checks_base_urls_from_the_environment(initialized: PraxisRunner) -> None:
+    config = initialized.data_dir / "praxis.toml"
+    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
+    env = {
+        "ANTHROPIC_API_KEY": "sk-ant-test-000000000000",
+        "ANTHROPIC_BASE_URL": "http://127.0.0.1:99999",
+    }
+    result = initialized("doctor", env=env)
+    assert result.returncode == 1
+    assert "is not a valid URL" in result.lines()["providers"]
+    assert "$ANTHROPIC_BASE_URL" in result.stderr

@@ -9,7 +9,8 @@ from praxis.errors import CheckFailed
 def provider_findings(app: Praxis) -> tuple[str, list[str]]:
     """(summary, warnings); raises CheckFailed when the configured backend cannot work."""
     from praxis.config import env
-    from praxis.providers.factory import resolve_base_url, select_routes
+    from praxis.config.providers import DEFAULT_BASE_URL
+    from praxis.providers.factory import BASE_URL_ENV, resolve_base_url, select_routes
     from praxis.providers.pricing import is_local, price_for
 
     config = app.config
@@ -21,10 +22,13 @@ def provider_findings(app: Praxis) -> tuple[str, list[str]]:
     for route in routes:
         base_url = resolve_base_url(route)
         label = f"{route.provider}/{route.model}"
-        if not base_url.startswith(("http://", "https://")):
+        problem = _url_problem(base_url)
+        if problem:
+            source = BASE_URL_ENV[route.provider]
+            where = f"${source}" if env.get(source) else "base_url in providers.toml"
             raise CheckFailed(
-                f"{label} base URL {base_url} is not an http(s) URL",
-                "set base_url in providers.toml to e.g. https://api.openai.com/v1",
+                f"{label} base URL {base_url} {problem}",
+                f"fix {where} (e.g. {DEFAULT_BASE_URL[route.provider]})",
             )
         needs_key = route.key_env is not None and not is_local(route, base_url)
         if needs_key and not env.is_set(str(route.key_env)):
@@ -54,3 +58,20 @@ def tokenizer_description(app: Praxis) -> str:
     route = next((r for r in config.routes if r.provider == config.backend), None)
     model = config.settings.agent.model_pin or (route.model if route else None)
     return tokenizer_name(family_for(config.backend, model))
+
+
+def _url_problem(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a valid URL (bad port?)"
+    if parts.scheme not in ("http", "https"):
+        return "is not an http(s) URL"
+    if not parts.hostname:
+        return "has no host"
+    if port is not None and not 0 < port < 65536:
+        return "has an invalid port"
+    return None
