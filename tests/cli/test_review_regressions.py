@@ -141,3 +141,27 @@ def test_register_refuses_reserved_and_colliding_names(initialized: PraxisRunner
         "tools", "register", "--name", "a/b", "--description", "y", "--kind", "internal"
     )
     assert clash.returncode == 2 and "would overwrite a-b" in clash.stderr
+
+
+def test_resumed_act_does_not_repeat_tool_calls(
+    initialized: PraxisRunner, fake_anthropic: FakeAnthropic
+) -> None:
+    config = initialized.data_dir / "praxis.toml"
+    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
+    fake_anthropic.tool_name = "shell"
+    fake_anthropic.tool_arguments = {"argv": ["echo", "hi"]}
+    fake_anthropic.script("ok", "tool_call", "ok")
+    env = {**fake_anthropic.env(), **DAY}
+    crashed = initialized(
+        "run", "--once", "--task", "echo", env={**env, "PRAXIS_CRASH_AT": "act:mid"}
+    )
+    assert crashed.returncode == -9
+    requests_before = len(fake_anthropic.requests)
+    resumed = initialized("run", "--once", env=env)
+    assert resumed.lines()["resumed"] == "true"
+    assert "they are not repeated" in resumed.lines()["summary"]
+    assert len(fake_anthropic.requests) == requests_before
+    with _db(initialized) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM approval_requests").fetchone() == (1,)
+        attempts = conn.execute("SELECT COUNT(*) FROM provider_attempts").fetchone()[0]
+    assert attempts == 3  # decide + two act calls, all recorded although the phase died

@@ -14,7 +14,7 @@ from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
 from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, act_message
 from praxis.loop.state import SessionState
-from praxis.loop.tool_loop import execute_selected_request, run_tool_loop
+from praxis.loop.tool_loop import execute_selected_request, resume_after_tool_calls, run_tool_loop
 from praxis.providers.base import Provider
 
 NO_WORK_OUTCOMES = ("waiting_on_dependencies", "stop_condition_met")
@@ -42,6 +42,9 @@ def act(
     subject = {"planned": planned}
     if state.selected_goal_id:
         subject["goal_id"] = state.selected_goal_id
+    if state.tool_calls:
+        resume_after_tool_calls(state)
+        return
     if provider.name != "stub":  # the stub never calls tools (deterministic, as the original)
         run_tool_loop(app, state, conn, provider, counter, act_message(target, planned), subject)
         return

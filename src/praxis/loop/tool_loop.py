@@ -115,6 +115,22 @@ def run_tool_loop(
         emit_event(app.data_dir.events, "agent:loop_guard_triggered", stop.summary)
 
 
+def resume_after_tool_calls(state: SessionState) -> None:
+    """Act was interrupted after making tool calls: asking the model again could repeat them, so
+    the phase ends with what already happened (the calls are in the queue and in forensics)."""
+    calls = state.tool_calls
+    pending = [c for c in calls if c["kind"] == "pending"]
+    blocked = [c for c in calls if c["kind"] == "blocked"]
+    listed = ", ".join(f"{c['tool']} ({c['kind']})" for c in calls)
+    state.action_summary = (
+        f"Act was interrupted after {len(calls)} tool call(s): {listed}; they are not repeated."
+    )
+    if pending:
+        state.last_outcome = "awaiting_approval"
+    elif blocked:
+        state.last_outcome = "blocked_loop_guard"
+
+
 def _record_call(app: Praxis, state: SessionState, tool_name: str, verdict: CallVerdict) -> None:
     state.tool_calls.append(
         {
