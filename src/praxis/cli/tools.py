@@ -39,8 +39,8 @@ def tools_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @tools.command("register")
-@click.option("--name", required=True)
-@click.option("--description", required=True)
+@click.option("--name", required=True, help="Tool name; the manifest is tools/<name>.toml.")
+@click.option("--description", required=True, help="What the tool does (shown to the model).")
 @click.option("--kind", type=click.Choice(["internal", "shell", "http", "mcp"]), required=True)
 @click.option(
     "--level", type=int, default=2, show_default=True, help="Required security level 1..4."
@@ -89,11 +89,15 @@ def tools_register(
 
 
 @tools.command("request")
-@click.option("--name", required=True)
-@click.option("--summary", required=True)
+@click.option("--name", required=True, help="The tool (see `praxis tools list`).")
+@click.option("--summary", required=True, help="One line: what this invocation is for.")
 @click.option("--requested-by", default="operator", show_default=True)
-@click.option("--write-path", "write_paths", multiple=True)
-@click.option("--append-text", default=None)
+@click.option(
+    "--write-path", "write_paths", multiple=True, help="A file the tool writes (repeatable, ≤ 8)."
+)
+@click.option(
+    "--append-text", default=None, help="praxis-data-write: the text to append (≤ 4,096 bytes)."
+)
 @click.pass_context
 def tools_request(
     ctx: click.Context,
