@@ -97,3 +97,38 @@ def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_reference_tables_listed() -> None:
     assert len(REFERENCE_TABLES) == 17
+
+
+def test_old_snapshots_are_compacted_to_what_forensics_shows(tmp_path: Path) -> None:
+    import json
+
+    from praxis.storage.sessions import compact_old_snapshots
+
+    conn = open_database(tmp_path / "p.db", NOW)
+    state = {
+        "last_outcome": "goal_selected",
+        "prompts": [{"phase": "decide", "sha256": "ab"}],
+        "big": "x" * 5000,
+    }
+    for session in range(1, 6):
+        conn.execute(
+            "INSERT INTO sessions(day, session_num, started_at, ended_at, outcome) VALUES (1, ?, ?, ?, 'ok')",
+            (session, NOW, NOW),
+        )
+        conn.execute(
+            "INSERT INTO session_snapshots(session_id, session_started_at, phase, checkpoint, state_json, "
+            "recorded_at) VALUES (?, ?, 'sleep', 'agent:reflect_complete', ?, ?)",
+            (session, NOW, json.dumps(state), NOW),
+        )
+    assert compact_old_snapshots(conn, keep_sessions=2) == 3
+    assert compact_old_snapshots(conn, keep_sessions=2) == 0  # idempotent
+    rows = [
+        json.loads(r[0])
+        for r in conn.execute("SELECT state_json FROM session_snapshots ORDER BY id")
+    ]
+    assert rows[0] == {
+        "last_outcome": "goal_selected",
+        "prompts": [{"phase": "decide", "sha256": "ab"}],
+        "compacted": 1,
+    }
+    assert rows[3]["big"] == "x" * 5000 and rows[4]["big"] == "x" * 5000

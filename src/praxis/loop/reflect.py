@@ -25,6 +25,7 @@ from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
 from praxis.storage.sessions import (
     SessionRecord,
     attach_snapshots,
+    compact_old_snapshots,
     find_session,
     insert_attempts,
     insert_session,
@@ -213,6 +214,7 @@ def _record(
             conn, f"Session outcome {final} with summary: {summary}", final, tags, 0.7, ended_at
         )
         _operational_memory(conn, state, final, review, session_id, ended_at)
+        compact_old_snapshots(conn)
     return session_id, session_num
 
 

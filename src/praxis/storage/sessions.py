@@ -156,3 +156,25 @@ def insert_snapshot(
         "recorded_at, run_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (session_id, started_at, phase, checkpoint, state_json, recorded_at, run_key),
     )
+
+
+FULL_SNAPSHOT_SESSIONS = 200
+
+
+def compact_old_snapshots(
+    conn: sqlite3.Connection, keep_sessions: int = FULL_SNAPSHOT_SESSIONS
+) -> int:
+    """Shrink the state JSON of snapshots older than the newest `keep_sessions` sessions to what
+    forensics shows (outcome and prompt hashes), so the table grows by bytes, not kilobytes, per
+    session over months. Returns the rows compacted."""
+    cursor = conn.execute(
+        "UPDATE session_snapshots SET state_json = json_object("
+        "'last_outcome', json_extract(state_json, '$.last_outcome'), "
+        "'prompts', json(COALESCE(json_extract(state_json, '$.prompts'), '[]')), "
+        "'compacted', 1) "
+        "WHERE session_id IS NOT NULL AND session_id <= ("
+        "  SELECT COALESCE(MAX(id), 0) - ? FROM sessions) "
+        "AND json_valid(state_json) AND json_extract(state_json, '$.compacted') IS NULL",
+        (keep_sessions,),
+    )
+    return cursor.rowcount
