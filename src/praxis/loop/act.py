@@ -12,13 +12,12 @@ from collections.abc import Callable
 from praxis.app import Praxis
 from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
-from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, act_message
+from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, act_message, reports_done
 from praxis.loop.state import SessionState
 from praxis.loop.tool_loop import execute_selected_request, resume_after_tool_calls, run_tool_loop
 from praxis.providers.base import Provider
 
 NO_WORK_OUTCOMES = ("waiting_on_dependencies", "stop_condition_met")
-DONE_MARKER = "GOAL COMPLETE"
 
 
 def act(
@@ -62,4 +61,4 @@ def act(
         subject=subject,
     )
     state.action_summary = reply.text
-    state.act_reported_done = DONE_MARKER in reply.text.upper()
+    state.act_reported_done = reports_done(reply.text)

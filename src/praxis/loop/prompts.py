@@ -11,6 +11,14 @@ DECIDE_SYSTEM = (
     "step toward the selected goal or task. Never claim to have done anything yet."
 )
 
+# The words ACT_SYSTEM asks a model to use when the goal is fully done.
+DONE_MARKER = "GOAL COMPLETE"
+
+
+def reports_done(text: str) -> bool:
+    return DONE_MARKER in text.upper()
+
+
 ACT_SYSTEM = (
     "You are Praxis, a careful personal agent working for one operator. Carry out the planned step "
     "within your boundaries, using the tools offered when they help. Finish with one concise, "

@@ -14,14 +14,13 @@ from praxis.app import Praxis
 from praxis.events import emit_event
 from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
-from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM
+from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, reports_done
 from praxis.loop.state import SessionState, save_state
 from praxis.providers.base import Message, Provider
 from praxis.tools.capabilities import write_capabilities
 from praxis.tools.execute import CallVerdict, execute_approved, handle_call
 from praxis.tools.registry import find_tool, offered_tools
 
-DONE_MARKER = "GOAL COMPLETE"
 OUTCOME_BY_KIND = {"ran": "tool_executed", "blocked": "blocked_loop_guard"}
 
 
@@ -70,7 +69,7 @@ def run_tool_loop(
         )
         if not reply.tool_calls or not offered:
             state.action_summary = reply.text or "The model finished without a status note."
-            state.act_reported_done = state.act_reported_done or DONE_MARKER in reply.text.upper()
+            state.act_reported_done = state.act_reported_done or reports_done(reply.text)
             break
         messages.append(Message("assistant", reply.text, reply.tool_calls))
         for call in reply.tool_calls:

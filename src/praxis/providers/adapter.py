@@ -13,7 +13,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from praxis.providers.base import CompletionRequest, ToolCall, Usage
+from praxis.providers.base import CompletionRequest, ToolCall, ToolSpec, Usage
 from praxis.providers.http_errors import (
     INVALID_REQUEST,
     MALFORMED_REPLY,
@@ -74,6 +74,22 @@ def finish(
     if calls and stop in (None, "end"):
         stop = "tool_use"  # Ollama and some compatible servers report "stop" for tool calls
     return AdapterResult(text, tuple(calls), usage, stop)
+
+
+def function_tools(tools: Iterable[ToolSpec]) -> list[dict[str, Any]]:
+    """Tools in the `{"type": "function", "function": {...}}` shape that OpenAI Chat Completions
+    and Ollama share."""
+    return [
+        {
+            "type": "function",
+            "function": {
+                "name": t.name,
+                "description": t.description,
+                "parameters": dict(t.parameters),
+            },
+        }
+        for t in tools
+    ]
 
 
 def parse_arguments(label: str, raw: Any) -> Mapping[str, Any]:

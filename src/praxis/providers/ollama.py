@@ -12,6 +12,7 @@ from praxis.providers.adapter import (
     TextCallback,
     count,
     finish,
+    function_tools,
     load_json,
     normalise_base,
     parse_arguments,
@@ -92,17 +93,7 @@ def request_body(model: str, request: CompletionRequest, *, stream: bool) -> dic
         "options": {"num_predict": request.max_output_tokens},
     }
     if request.tools:
-        body["tools"] = [
-            {
-                "type": "function",
-                "function": {
-                    "name": t.name,
-                    "description": t.description,
-                    "parameters": dict(t.parameters),
-                },
-            }
-            for t in request.tools
-        ]
+        body["tools"] = function_tools(request.tools)
     return body
 
 

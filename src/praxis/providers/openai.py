@@ -14,6 +14,7 @@ from praxis.providers.adapter import (
     TextCallback,
     count,
     finish,
+    function_tools,
     iter_sse,
     load_json,
     normalise_base,
@@ -159,17 +160,7 @@ def chat_body(model: str, request: CompletionRequest) -> dict[str, Any]:
         "max_completion_tokens": request.max_output_tokens,
     }
     if request.tools:
-        body["tools"] = [
-            {
-                "type": "function",
-                "function": {
-                    "name": t.name,
-                    "description": t.description,
-                    "parameters": dict(t.parameters),
-                },
-            }
-            for t in request.tools
-        ]
+        body["tools"] = function_tools(request.tools)
     return body
 
 
