@@ -101,3 +101,37 @@ def initialized(praxis: PraxisRunner) -> PraxisRunner:
     result = praxis("init", "--name", "Praxis", "--timezone", "UTC")
     assert result.returncode == 0, result.stderr
     return praxis
+
+
+@dataclass
+class InProcessRunner:
+    """Runs `praxis` in this process (fast): the same entry point as the installed script, with
+    the environment set for the call and stdout/stderr captured. Use `PraxisRunner` where the
+    process itself matters (kill -9, locks, start-up)."""
+
+    data_dir: Path
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        import contextlib
+        import io
+
+        from praxis.cli import main
+        from praxis.config import env as dotenv
+
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in (env or {}).items():
+                patch.setenv(key, value)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(["--data-dir", str(self.data_dir), *args])
+        dotenv.clear_dotenv()
+        return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> InProcessRunner:
+    """An in-process runner on an initialized data dir `tmp_path/data`."""
+    runner = InProcessRunner(tmp_path / "data")
+    result = runner("init", "--name", "Praxis", "--timezone", "UTC")
+    assert result.returncode == 0, result.stderr
+    return runner

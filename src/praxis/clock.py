@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from praxis.config import env
 from praxis.errors import ConfigError, UsageError
@@ -96,6 +96,40 @@ def in_quiet_hours(moment: datetime, zone: tzinfo, start: str, end: str) -> bool
     if begin < finish:
         return begin <= minute_of_day < finish
     return minute_of_day >= begin or minute_of_day < finish
+
+
+def quiet_hours_end(moment: datetime, zone: tzinfo, start: str, end: str) -> datetime | None:
+    """When the quiet window that `moment` falls in ends (UTC), or None when it is not quiet.
+
+    A window that wraps midnight ends on the next local day. Across DST the end is the first
+    instant at which `in_quiet_hours` turns false: the first occurrence of a repeated wall time
+    (or the second, when `moment` is already in the repeated hour), and the transition itself
+    when the end's wall time is skipped.
+    """
+    if not in_quiet_hours(moment, zone, start, end):
+        return None
+    local = moment.astimezone(zone)
+    eh, em = parse_hhmm(end)
+    day = local.date()
+    if local.hour * 60 + local.minute >= eh * 60 + em:
+        day += timedelta(days=1)  # past midnight's far side: the window wraps
+    wall = datetime.combine(day, time(eh, em))
+    candidates = sorted(wall.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1))
+    after = [c for c in candidates if c > moment and not in_quiet_hours(c, zone, start, end)]
+    if not after:  # cannot happen for a real tz; stay safe rather than loop
+        return candidates[-1]
+    found = after[0]
+    if found.astimezone(zone).replace(tzinfo=None) == wall:
+        return found
+    # The end's wall time does not exist (clocks jumped over it): find the jump by bisection.
+    low, high = int(max(moment, candidates[0]).timestamp()), int(found.timestamp())
+    while high - low > 1:
+        middle = (low + high) // 2
+        if in_quiet_hours(datetime.fromtimestamp(middle, UTC), zone, start, end):
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)
 
 
 def age_seconds(then: datetime, moment: datetime | None = None) -> int:

@@ -87,7 +87,7 @@ def test_task_session_and_status(initialized: PraxisRunner) -> None:
     assert "Task: water plants" in (initialized.data_dir / "JOURNAL.md").read_text()
     status = initialized("status", env=DAYTIME).lines()
     assert status["last_outcome"] == "task_selected"
-    assert status["last_session"] == "#1 task_selected"
+    assert status["last_session"] == "#1 task_selected (day 1, session 1 of the day)"
     assert status["last_review"] == "skipped"
     forensics = initialized("forensics", "latest")
     assert forensics.returncode == 0, forensics.stderr
@@ -110,7 +110,9 @@ def test_day_count_advances_per_local_day(initialized: PraxisRunner) -> None:
     initialized("run", "--once", env={"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"})
     initialized("run", "--once", env={"PRAXIS_FIXED_NOW": "2026-05-01T13:00:00Z"})
     assert (initialized.data_dir / "DAY_COUNT").read_text() == "1\n"
-    initialized("run", "--once", env={"PRAXIS_FIXED_NOW": "2026-05-02T12:00:00Z"})
+    # A task: with every goal done a plain run would not start a session (journaled once).
+    day2 = {"PRAXIS_FIXED_NOW": "2026-05-02T12:00:00Z"}
+    initialized("run", "--once", "--task", "check the day count", env=day2)
     assert (initialized.data_dir / "DAY_COUNT").read_text() == "2\n"
     with _db(initialized) as conn:
         rows = [tuple(r) for r in conn.execute("SELECT day, session_num FROM sessions ORDER BY id")]

@@ -71,7 +71,7 @@ def test_allowed_tool_runs_and_its_result_reaches_the_model(
     assert "### praxis-data-write" in (initialized.data_dir / "CAPABILITIES.md").read_text()
 
 
-def test_approval_needed_ends_the_session_and_runs_once_later(
+def test_approval_needed_parks_the_session_and_runs_once_after_approval(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
     _claude(initialized)
@@ -89,7 +89,9 @@ def test_approval_needed_ends_the_session_and_runs_once_later(
     assert "Model wants this noted" not in (initialized.data_dir / "JOURNAL.md").read_text()
     assert initialized("approve", "1").returncode == 0
     second = initialized("run", "--once", env=env)
-    assert second.lines()["outcome"] == "tool_executed"
+    assert second.lines()["outcome"] == "task_selected", second.stdout
+    assert second.lines()["resumed"] == "true"
+    assert "appended to 1 of 1 file(s)" in _tool_results(fake_anthropic.requests[-1].json)
     journal = (initialized.data_dir / "JOURNAL.md").read_text()
     assert journal.count("- Model wants this noted.") == 1
     third = initialized("run", "--once", "--task", "anything else", env=env)
@@ -168,6 +170,7 @@ def test_mcp_tool_listed_and_called_through_approval(
     assert "#1 pending time.convert_time" in initialized("queue").stdout
     initialized("approve", "1")
     second = initialized("run", "--once", env=env)
-    assert second.lines()["outcome"] == "tool_executed", second.stdout + second.stderr
+    assert second.lines()["outcome"] == "task_selected", second.stdout + second.stderr
+    assert any("Tokyo" in text for text in _tool_results(fake_anthropic.requests[-1].json))
     row = _rows(initialized, "SELECT status, result_summary FROM approval_requests WHERE id = 1")
     assert row == [("executed", "time.convert_time ok")]

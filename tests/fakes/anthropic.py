@@ -51,6 +51,8 @@ class FakeAnthropic(FakeServer):
             return json_reply(401, error_body(401, f"invalid x-api-key {presented}"))
         if not request.headers.get("anthropic-version"):
             return self._bad("anthropic-version: header is required")
+        if self.reject_tools and isinstance(request.json, dict) and "tools" in request.json:
+            return self._bad("tools: tool use is not supported for this model")
         problem = _body_problem(request.json)
         return self._bad(problem) if problem else None
 
@@ -81,7 +83,7 @@ class FakeAnthropic(FakeServer):
             "role": "assistant",
             "model": request.json["model"],
             "content": content,
-            "stop_reason": "tool_use" if mode == "tool_call" else "end_turn",
+            "stop_reason": {"tool_call": "tool_use", "length": "max_tokens"}.get(mode, "end_turn"),
             "stop_sequence": None,
             "usage": {"input_tokens": self.usage[0], "output_tokens": output_tokens},
         }

@@ -24,6 +24,7 @@ FAULT_STATUS = {"500": 500, "429": 429, "401": 401}
 MODES = (
     "ok",
     "tool_call",
+    "length",  # a reply cut at the output limit (finish_reason length / stop_reason max_tokens)
     "malformed",
     "stream_error",
     "timeout",
@@ -87,6 +88,13 @@ class FakeServer:
         self.release = threading.Event()  # set it from on_text to prove deltas arrive live
         self.hold_seconds = 0.0  # > 0: after the first text delta, wait for `release`
         self.released_in_time: bool | None = None
+        # True: a valid request that carries "tools" gets the vendor's 400 for a model that
+        # cannot call tools (see each fake's `validate`).
+        self.reject_tools = False
+        # Scripted tool calls: each "tool_call" reply takes the next (name, arguments) from here
+        # (else tool_name / tool_arguments); every tool call gets a fresh id, as real APIs do.
+        self.calls: deque[tuple[str, dict[str, Any]]] = deque()
+        self.tool_calls_sent = 0
         self._modes: deque[str] = deque()
         self._lock = threading.Lock()
         self._closing = threading.Event()
@@ -154,6 +162,8 @@ class FakeServer:
         with self._lock:
             self.requests.append(request)
             mode = self._modes.popleft() if self._modes else "ok"
+            if mode == "tool_call":
+                self._next_call()
         if mode == "timeout":
             self._closing.wait(self.delay)
             return None
@@ -174,6 +184,14 @@ class FakeServer:
         if mode == "malformed":
             return self._malformed(self.is_stream(request))
         return self.answer(request, mode)
+
+    def _next_call(self) -> None:
+        self.tool_calls_sent += 1
+        if self.calls:
+            self.tool_name, self.tool_arguments = self.calls.popleft()
+        tool_id = getattr(self, "tool_id", None)
+        if isinstance(tool_id, str):
+            self.tool_id = f"{tool_id.rstrip('0123456789')}{self.tool_calls_sent:02d}"
 
     def _malformed(self, stream: bool) -> Reply:
         if not stream:

@@ -41,6 +41,9 @@ class FakeOllama(FakeServer):
             return json_reply(400, {"error": "model is required"})
         if self.models is not None and model not in self.models:
             return json_reply(404, {"error": f"model '{model}' not found"})
+        if self.reject_tools and "tools" in body:
+            message = f"registry.ollama.ai/library/{model} does not support tools"
+            return json_reply(400, {"error": message})
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             return json_reply(400, {"error": "messages are required"})
@@ -67,7 +70,7 @@ class FakeOllama(FakeServer):
             "model": model,
             "created_at": _CREATED,
             "done": True,
-            "done_reason": "stop",
+            "done_reason": "length" if mode == "length" else "stop",
             "total_duration": 1000,
             "prompt_eval_count": self.usage[0],
             "eval_count": self.usage[1],

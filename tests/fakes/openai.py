@@ -49,6 +49,8 @@ class FakeOpenAI(FakeServer):
         body = request.json
         if not isinstance(body, dict) or not isinstance(body.get("model"), str):
             return json_reply(400, error_body("you must provide a model parameter"))
+        if self.reject_tools and "tools" in body:
+            return json_reply(400, error_body("tools is not supported for this model", code="400"))
         check = _chat_problem if request.path.endswith("/chat/completions") else _responses_problem
         problem = check(body)
         return json_reply(400, error_body(problem)) if problem else None
@@ -73,7 +75,7 @@ class FakeOpenAI(FakeServer):
         body = request.json
         usage = {"prompt_tokens": self.usage[0], "completion_tokens": self.usage[1]}
         usage["total_tokens"] = sum(usage.values())
-        finish = "tool_calls" if mode == "tool_call" else "stop"
+        finish = {"tool_call": "tool_calls", "length": "length"}.get(mode, "stop")
         call: dict[str, Any] = {
             "id": self.tool_id,
             "type": "function",

@@ -102,17 +102,36 @@ def test_a_block_of_identical_hashes_is_not_a_pattern() -> None:
     assert repeats_at_tail(["a"], 2) == 0
 
 
-def test_window_persists_across_connections_and_sessions(tmp_path: Path) -> None:
+def test_window_persists_across_connections_and_sessions_of_one_goal(tmp_path: Path) -> None:
     path = tmp_path / "praxis.db"
     for session in ("s1", "s2"):
         connection = open_database(path, NOW)
-        assert not run(connection, "a", run_key=session)[0].blocked
+        verdict = check_and_record(connection, "h-a", "tool-a", session, NOW, goal_id="G-002")
+        assert not verdict.blocked
         connection.close()
     connection = open_database(path, NOW)
-    assert run(connection, "a", run_key="s3")[0].blocked
+    # Another goal's session is not judged by G-002's calls ...
+    assert not check_and_record(connection, "h-a", "tool-a", "s3", NOW, goal_id="G-003").blocked
+    # ... but a third session on G-002 repeating the same call is.
+    assert check_and_record(connection, "h-a", "tool-a", "s4", NOW, goal_id="G-002").blocked
     keys = [r[0] for r in connection.execute("SELECT session_run_key FROM tool_invocations")]
-    assert keys == ["s1", "s2", "s3"]
+    assert keys == ["s1", "s2", "s3", "s4"]
     connection.close()
+
+
+def test_the_window_is_the_conversation_and_the_goal(conn: sqlite3.Connection) -> None:
+    run(conn, "aa", run_key="s1")
+    assert not run(conn, "a", run_key="s2")[0].blocked  # another conversation, no goal
+    assert run(conn, "a", run_key="s1")[0].blocked  # the same conversation: third repeat
+
+
+def test_reset_clears_the_window(conn: sqlite3.Connection) -> None:
+    from praxis.tools.guard import reset
+
+    run(conn, "aab")
+    assert reset(conn, "tool-a") == 2
+    assert not run(conn, "aa")[1].blocked
+    assert reset(conn) == 3
 
 
 def test_only_the_window_counts(conn: sqlite3.Connection) -> None:

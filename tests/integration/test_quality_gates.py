@@ -34,7 +34,7 @@ def test_fresh_install_passes_g001_so_it_can_complete(data_dir: DataDir) -> None
         ("foundation-smoke", "passed", "Eval passed: Foundation runtime files stay healthy")
     ]
     assert evals.summary_text() == "Evals passed=1, failed=0, skipped=0."
-    assert goal_is_complete(review, evals.failed, review.has_criteria, act_reported_done=False)
+    assert goal_is_complete(review, evals.failed, review.has_criteria)
     assert not needs_postmortem("goal_selected", evals.failed)
 
 
@@ -46,7 +46,7 @@ def test_broken_foundation_fails_both_gates_and_writes_a_postmortem(data_dir: Da
     assert review.findings == ("`test -f IDENTITY.md` failed: command exited without output",)
     assert review.summary == "Reviewer failed G-001 with 1 finding(s)."
     assert (evals.failed, evals.trust_failures) == (1, 0)
-    assert not goal_is_complete(review, evals.failed, review.has_criteria, True)
+    assert not goal_is_complete(review, evals.failed, review.has_criteria)
 
     outcome = "review_failed"
     assert needs_postmortem(outcome, evals.failed)

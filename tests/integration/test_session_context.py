@@ -25,6 +25,7 @@ class RecordingProvider:
 
     name = "recorder"
     model = "recorder-1"
+    supports_tools = False  # answers like the stub
 
     def __init__(self) -> None:
         self.requests: list[CompletionRequest] = []

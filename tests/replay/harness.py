@@ -6,6 +6,13 @@ appear), `stdout_lines` (whole lines that must appear), `status` ("success" = ex
 non-zero, or an integer exit code), `files` (list of {path, contains} or {path, absent = true}),
 and `edit` (list of {path, append} or {path, write} or {path, delete = true}) applied BEFORE the
 command runs.
+
+A fixture with a top-level `[model] vendor = "openai"` runs against that fake vendor server
+(tests/fakes; the environment points Praxis at it). A step may then script the model before it
+runs — `model_script` (fake modes, e.g. ["ok", "tool_call"]), `model_calls` (list of {name,
+arguments} the "tool_call" replies use in order), `model_text` (the text of "ok" replies) — and
+check what the model received: `model_requests` (how many requests the fake has had in total)
+and `model_tool_results` (substrings that must appear in the tool messages of its last request).
 """
 
 from __future__ import annotations
@@ -39,11 +46,59 @@ def load_fixture(path: Path) -> list[dict[str, Any]]:
     return steps
 
 
+def load_model(path: Path) -> dict[str, Any] | None:
+    model = tomllib.loads(path.read_text(encoding="utf-8")).get("model")
+    return model if isinstance(model, dict) else None
+
+
 def run_fixture(path: Path, workdir: Path, base_env: dict[str, str]) -> list[StepOutcome]:
+    model = load_model(path)
+    if model is None:
+        return _run_steps(path, workdir, base_env, None)
+    if model.get("vendor") != "openai":
+        raise FixtureError(f'{path.name}: [model] vendor must be "openai"')
+    from tests.fakes.openai import FakeOpenAI
+
+    fake = FakeOpenAI()
+    try:
+        return _run_steps(path, workdir, {**base_env, **fake.env()}, fake)
+    finally:
+        fake.close()
+
+
+def _script_model(step: dict[str, Any], fake: Any) -> None:
+    if fake is None:
+        return
+    for call in step.get("model_calls", []):
+        fake.calls.append((str(call["name"]), dict(call["arguments"])))
+    if "model_text" in step:
+        fake.text = str(step["model_text"])
+    fake.script(*step.get("model_script", []))
+
+
+def _check_model(name: str, step: dict[str, Any], index: int, fake: Any) -> None:
+    if fake is None:
+        return
+    where = f"{name} step {index}"
+    if "model_requests" in step and len(fake.requests) != int(step["model_requests"]):
+        raise FixtureError(
+            f"{where}: the model got {len(fake.requests)} requests, not {step['model_requests']}"
+        )
+    wanted = step.get("model_tool_results", [])
+    if wanted:
+        messages = fake.requests[-1].json.get("messages", [])
+        told = "\n".join(str(m.get("content")) for m in messages if m.get("role") == "tool")
+        for needle in wanted:
+            if needle not in told:
+                raise FixtureError(f"{where}: the model's tool results lack {needle!r}:\n{told}")
+
+
+def _run_steps(path: Path, workdir: Path, base_env: dict[str, str], fake: Any) -> list[StepOutcome]:
     data_dir = workdir / "praxis"
     outcomes: list[StepOutcome] = []
     for index, step in enumerate(load_fixture(path), start=1):
         _apply_edits(step.get("edit", []), data_dir)
+        _script_model(step, fake)
         env = dict(base_env)
         if "at" in step:
             env["PRAXIS_FIXED_NOW"] = str(step["at"])
@@ -60,6 +115,7 @@ def run_fixture(path: Path, workdir: Path, base_env: dict[str, str]) -> list[Ste
         )
         outcome = StepOutcome(index, args, proc.returncode, proc.stdout, proc.stderr)
         _check(path.name, step, outcome, data_dir)
+        _check_model(path.name, step, index, fake)
         outcomes.append(outcome)
     return outcomes
 
@@ -70,6 +126,7 @@ def _apply_edits(edits: list[dict[str, Any]], data_dir: Path) -> None:
         if edit.get("delete"):
             target.unlink()
         elif "write" in edit:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(str(edit["write"]), encoding="utf-8")
         elif "append" in edit:
             with target.open("a", encoding="utf-8") as handle:

@@ -39,10 +39,10 @@ def test_no_goal_is_skipped(data_dir: DataDir) -> None:
     assert result.findings == () and result.goal_id is None and result.checks_run == 0
 
 
-def test_no_criteria_file_passes(data_dir: DataDir) -> None:
+def test_no_criteria_file_is_skipped_not_passed(data_dir: DataDir) -> None:
     result = review_goal(data_dir, "G-002")
-    assert result.status == "passed"
-    assert result.summary == "Reviewer passed G-002 with no criteria file."
+    assert result.status == "skipped"
+    assert result.summary.startswith("Reviewer skipped G-002: it has no criteria file")
     assert not result.has_criteria and result.checks_run == 0
 
 
@@ -126,29 +126,41 @@ def _review(status: str, goal: str | None = "G-001", checks: int = 1) -> ReviewR
 
 
 def test_goal_complete_with_passing_criteria() -> None:
-    assert goal_is_complete(_review("passed"), 0, True, False)
+    assert goal_is_complete(_review("passed"), 0, True)
 
 
 def test_goal_not_complete_when_an_eval_failed() -> None:
-    assert not goal_is_complete(_review("passed"), 1, True, True)
+    assert not goal_is_complete(_review("passed"), 1, True)
 
 
 def test_goal_not_complete_when_review_failed_or_skipped() -> None:
-    assert not goal_is_complete(_review("failed"), 0, True, True)
-    assert not goal_is_complete(_review("skipped", goal=None, checks=0), 0, False, True)
+    assert not goal_is_complete(_review("failed"), 0, True)
+    assert not goal_is_complete(_review("skipped", goal=None, checks=0), 0, False)
 
 
-def test_goal_without_criteria_needs_the_act_phase_to_report_done() -> None:
-    no_criteria = _review("passed", checks=0)
-    assert not goal_is_complete(no_criteria, 0, False, False)
-    assert goal_is_complete(no_criteria, 0, False, True)
+def test_goal_without_criteria_never_completes_on_the_model_word() -> None:
+    # No criteria: neither the model's report nor a pass without checks completes it.
+    assert not goal_is_complete(_review("passed", checks=0), 0, False)
+    assert not goal_is_complete(_review("passed", checks=1), 0, False)
 
 
 def test_claimed_criteria_without_checks_do_not_complete() -> None:
-    assert not goal_is_complete(_review("passed", checks=0), 0, True, False)
+    assert not goal_is_complete(_review("passed", checks=0), 0, True)
 
 
-def test_review_records_act_reported_done(data_dir: DataDir) -> None:
+def test_no_criteria_review_is_skipped_and_says_how_to_close_the_goal(data_dir: DataDir) -> None:
     result = review_goal(data_dir, "G-008", act_reported_done=True)
     assert result.act_reported_done
-    assert goal_is_complete(result, 0, result.has_criteria, result.act_reported_done)
+    assert result.status == "skipped"
+    assert "although the model reported it done" in result.summary
+    assert "goals/criteria/G-008.json" in result.summary
+    assert "praxis goals done G-008" in result.summary
+    assert not goal_is_complete(result, 0, result.has_criteria)
+
+
+def test_session_that_ended_early_names_its_goal(data_dir: DataDir) -> None:
+    result = review_goal(data_dir, "G-009", ended_as="blocked_loop_guard")
+    assert result.status == "skipped"
+    assert result.summary == (
+        "Reviewer skipped G-009: the session ended blocked_loop_guard before its work finished."
+    )

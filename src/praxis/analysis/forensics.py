@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from praxis.errors import PraxisError, UsageError
+from praxis.storage.conversations import StoredMessage
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SessionForensics:
     session_id: int | None
     snapshots: tuple[Snapshot, ...]
     prompts: tuple[dict[str, Any], ...]
+    run_key: str | None = None
 
 
 def latest(conn: sqlite3.Connection, db_label: str) -> SessionForensics:
@@ -39,7 +41,7 @@ def latest(conn: sqlite3.Connection, db_label: str) -> SessionForensics:
         return _load(
             conn, "session_started_at = ?", row["session_started_at"], row["session_started_at"]
         )
-    return _load(conn, "run_key = ?", row["run_key"], row["session_started_at"])
+    return _load(conn, "run_key = ?", row["run_key"], row["session_started_at"], row["run_key"])
 
 
 def by_started_at(conn: sqlite3.Connection, started_at: str) -> SessionForensics:
@@ -55,11 +57,17 @@ def by_session_id(conn: sqlite3.Connection, session_id: int) -> SessionForensics
             f"session {session_id} not found", "see `praxis status` for the last session id"
         )
     if row["run_key"]:
-        return _load(conn, "run_key = ?", row["run_key"], row["started_at"])
+        return _load(conn, "run_key = ?", row["run_key"], row["started_at"], row["run_key"])
     return _load(conn, "session_id = ?", session_id, row["started_at"])
 
 
-def _load(conn: sqlite3.Connection, where: str, value: object, started_at: str) -> SessionForensics:
+def _load(
+    conn: sqlite3.Connection,
+    where: str,
+    value: object,
+    started_at: str,
+    run_key: str | None = None,
+) -> SessionForensics:
     rows = conn.execute(
         f"SELECT session_id, phase, checkpoint, state_json, recorded_at FROM session_snapshots "
         f"WHERE {where} ORDER BY id",
@@ -77,6 +85,9 @@ def _load(conn: sqlite3.Connection, where: str, value: object, started_at: str) 
             state = json.loads(row["state_json"])
         except ValueError:
             state = {}
+        if not isinstance(state, dict):
+            state = {}
+        run_key = run_key or state.get("run_key")
         prompts = tuple(state.get("prompts", ())) or prompts
         session_id = row["session_id"] if row["session_id"] is not None else session_id
         snapshots.append(
@@ -88,4 +99,17 @@ def _load(conn: sqlite3.Connection, where: str, value: object, started_at: str) 
                 row["session_id"],
             )
         )
-    return SessionForensics(started_at, session_id, tuple(snapshots), prompts)
+    return SessionForensics(started_at, session_id, tuple(snapshots), prompts, run_key)
+
+
+def conversation(conn: sqlite3.Connection, found: SessionForensics) -> list[StoredMessage]:
+    """The act conversation the session stored (redacted when written, and again here)."""
+    from praxis.redact import redact
+    from praxis.storage.conversations import load
+
+    if found.run_key is None:
+        return []
+    return [
+        m._replace(content=redact(m.content) if m.content is not None else None)
+        for m in load(conn, found.run_key)
+    ]

@@ -9,6 +9,8 @@ import click
 from praxis.cli.common import app, emit, json_option
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from praxis.analysis.forensics import SessionForensics
     from praxis.report import Report
 
@@ -18,24 +20,39 @@ def forensics() -> None:
     """Inspect the checkpoints a session recorded."""
 
 
+messages_option = click.option(
+    "--messages",
+    "with_messages",
+    is_flag=True,
+    help="Also print the stored act conversation (what the model was told and answered).",
+)
+
+
 @forensics.command("latest")
+@messages_option
 @json_option
 @click.pass_context
-def forensics_latest(ctx: click.Context, as_json: bool) -> None:
+def forensics_latest(ctx: click.Context, with_messages: bool, as_json: bool) -> None:
     """The most recent session's checkpoints."""
     from praxis.analysis.forensics import latest
 
     praxis = app(ctx)
-    emit(_report(latest(praxis.db, str(praxis.database_file))), as_json)
+    found = latest(praxis.db, str(praxis.database_file))
+    emit(_report(praxis.db, found, with_messages), as_json)
 
 
 @forensics.command("session")
 @click.option("--started-at", default=None, help="The session's start time (RFC 3339).")
 @click.option("--id", "session_id", type=int, default=None, help="The session's id.")
+@messages_option
 @json_option
 @click.pass_context
 def forensics_session(
-    ctx: click.Context, started_at: str | None, session_id: int | None, as_json: bool
+    ctx: click.Context,
+    started_at: str | None,
+    session_id: int | None,
+    with_messages: bool,
+    as_json: bool,
 ) -> None:
     """One session's checkpoints, by --id or --started-at."""
     from praxis.analysis.forensics import by_session_id, by_started_at
@@ -43,14 +60,15 @@ def forensics_session(
 
     praxis = app(ctx)
     if session_id is not None:
-        emit(_report(by_session_id(praxis.db, session_id)), as_json)
+        found = by_session_id(praxis.db, session_id)
     elif started_at is not None:
-        emit(_report(by_started_at(praxis.db, started_at)), as_json)
+        found = by_started_at(praxis.db, started_at)
     else:
         raise UsageError("pass --id or --started-at", "e.g. praxis forensics session --id 3")
+    emit(_report(praxis.db, found, with_messages), as_json)
 
 
-def _report(found: SessionForensics) -> Report:
+def _report(conn: sqlite3.Connection, found: SessionForensics, with_messages: bool) -> Report:
     from praxis.report import Report
 
     report = Report()
@@ -69,4 +87,46 @@ def _report(found: SessionForensics) -> Report:
         )
     report.extra("snapshots", [s.__dict__ for s in found.snapshots])
     report.extra("prompts", list(found.prompts))
+    if with_messages:
+        _messages(conn, found, report)
     return report
+
+
+def _messages(conn: sqlite3.Connection, found: SessionForensics, report: Report) -> None:
+    import json
+
+    from praxis.analysis.forensics import conversation
+
+    stored = conversation(conn, found)
+    report.add("messages", len(stored))
+    for m in stored:
+        label = f"[{m.seq}] {m.role}"
+        if m.tool_call_id:
+            label += f" ({m.tool_call_id}"
+            label += f", request #{m.request_id})" if m.request_id is not None else ")"
+        if m.stop_reason:
+            label += f" stop={m.stop_reason}"
+        text = "(waiting for the operator's decision)" if m.waiting else (m.content or "")
+        report.raw(f"{label}:")
+        for line in text.splitlines() or [""]:
+            report.raw(f"    {line}")
+        for call in m.tool_calls:
+            arguments = json.dumps(dict(call.arguments), sort_keys=True, ensure_ascii=False)
+            report.raw(f"    -> call {call.name} {arguments}")
+    report.extra(
+        "conversation",
+        [
+            {
+                "seq": m.seq,
+                "role": m.role,
+                "content": m.content,
+                "tool_calls": [
+                    c._asdict() | {"arguments": dict(c.arguments)} for c in m.tool_calls
+                ],
+                "tool_call_id": m.tool_call_id,
+                "request_id": m.request_id,
+                "stop_reason": m.stop_reason,
+            }
+            for m in stored
+        ],
+    )

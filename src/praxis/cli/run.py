@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from praxis.cli.common import app, emit
+
+if TYPE_CHECKING:
+    from praxis.loop.daemon import Tick
+    from praxis.loop.session import RunResult
 
 
 @click.command()
@@ -18,7 +24,12 @@ from praxis.cli.common import app, emit
     show_default=True,
     help="Daemon: minutes between sessions.",
 )
-@click.option("--max-sessions", type=int, default=None, help="Daemon: exit after N sessions.")
+@click.option(
+    "--max-sessions",
+    type=int,
+    default=None,
+    help="Daemon: exit after N sessions have run (deferred or skipped ticks do not count).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -36,7 +47,11 @@ def run(
         from praxis.loop.daemon import run_daemon
 
         result = run_daemon(
-            praxis, interval_minutes=interval_minutes, max_sessions=max_sessions, force=force
+            praxis,
+            interval_minutes=interval_minutes,
+            max_sessions=max_sessions,
+            force=force,
+            on_tick=_print_tick,
         )
         report = Report()
         report.add("daemon", "stopped")
@@ -49,10 +64,53 @@ def run(
     outcome = run_once(praxis, force=force, task=task)
     report = Report()
     report.add("outcome", outcome.outcome)
-    report.add("phase", "sleep" if outcome.finished else "checkpointed")
+    report.add("phase", outcome_phase(outcome))
     report.add("resumed", outcome.resumed)
     report.add("goal", outcome.goal or "-")
     report.add("task", outcome.task or "-")
     # One fact per line, whatever the model wrote.
     report.add("summary", " ".join(outcome.summary.split()))
     emit(report)
+
+
+def outcome_phase(result: RunResult) -> str:
+    """`sleep` when the session finished; `act` while parked on an approval; else checkpointed."""
+    if result.finished:
+        return "sleep"
+    return "act" if result.outcome == "awaiting_approval" else "checkpointed"
+
+
+def tick_line(tick: Tick) -> str:
+    """One stdout line for a daemon tick that did not fail."""
+    result = tick.result
+    if tick.kind == "skipped":
+        return f"{tick.at} tick skipped: {_one_line(tick.message)}"
+    if result is None:
+        return f"{tick.at} {tick.kind}: {_one_line(tick.message)}"
+    if tick.kind == "no_session":
+        return f"{tick.at} no session ({result.outcome}): {_one_line(result.summary)}"
+    if result.finished and result.session_id is not None:
+        head = f"session #{result.session_id} {result.outcome}"
+    elif outcome_phase(result) == "act":
+        head = "session parked awaiting_approval (resumes after `praxis approve|reject ID`)"
+    else:
+        head = "session checkpointed (stopped early; the next run resumes it)"
+    line = f"{tick.at} {head} goal={result.goal or '-'}"
+    return line + (f" task={_one_line(result.task)}" if result.task else "")
+
+
+def _print_tick(tick: Tick) -> None:
+    """Print as it happens (click.echo flushes); a closed stdout never stops the daemon."""
+    try:
+        if tick.kind == "error":
+            click.echo(f"error: {_one_line(tick.message)}", err=True)
+            if tick.hint:
+                click.echo(f"hint: {_one_line(tick.hint)}", err=True)
+        else:
+            click.echo(tick_line(tick))
+    except OSError:
+        pass  # events.jsonl has every tick too
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -167,12 +167,17 @@ def tools_remove(ctx: click.Context, name: str) -> None:
     emit(Report().add("tool", "removed").add("name", name).add("manifest", path))
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--all", "show_all", is_flag=True, help="Every request, not only pending ones.")
 @json_option
 @click.pass_context
 def queue(ctx: click.Context, show_all: bool, as_json: bool) -> None:
-    """Approval requests (pending by default)."""
+    """Approval requests (pending by default), one line each with what would run.
+
+    `praxis queue show ID` prints one request in full, with its tool's output.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from praxis.report import Report
     from praxis.tools.approvals import list_requests
 
@@ -181,9 +186,55 @@ def queue(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if not requests:
         report.add("queue", "empty")
     for r in requests:
-        report.raw(f"#{r.id} {r.status} {r.tool_name} paths={','.join(r.write_paths)}")
+        report.raw(r.queue_line())
     report.extra("requests", [r._asdict() for r in requests])
     emit(report, as_json)
+
+
+@queue.command("show")
+@click.argument("request_id", type=int)
+@json_option
+@click.pass_context
+def queue_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
+    """One request: its tool, arguments, status, decision and the tool's output."""
+    import json
+
+    from praxis.report import Report
+    from praxis.tools.approvals import get_request
+
+    r = get_request(app(ctx).db, request_id)
+    report = Report().add("id", r.id).add("status", r.status).add("tool", r.tool_name)
+    report.add("requested_by", r.requested_by).add("summary", r.summary)
+    report.add("paths", ",".join(r.write_paths) or "-")
+    arguments = json.dumps(r.payload, sort_keys=True, ensure_ascii=False) if r.payload else "-"
+    report.add("arguments", arguments, r.payload)
+    report.add("created_at", r.created_at).add("updated_at", r.updated_at)
+    if r.status_note:
+        report.add("note", r.status_note)
+    if r.result_summary:
+        report.add("result", " ".join(r.result_summary.split()))
+    report.add("output", "-" if r.output is None else "", r.output)
+    if r.output is not None:
+        for line in r.output.splitlines() or [""]:
+            report.raw(f"  {line}")
+    emit(report, as_json)
+
+
+@tools.group("guard")
+def tools_guard() -> None:
+    """The loop guard that stops a model repeating the same tool calls."""
+
+
+@tools_guard.command("reset")
+@click.option("--tool", "tool_name", default=None, help="Only this tool's recorded calls.")
+@click.pass_context
+def tools_guard_reset(ctx: click.Context, tool_name: str | None) -> None:
+    """Forget the model's recorded tool calls, so a blocked goal can be tried again."""
+    from praxis.report import Report
+    from praxis.tools.service import reset_guard
+
+    cleared = reset_guard(app(ctx), tool_name)
+    emit(Report().add("guard", "reset").add("tool", tool_name or "all").add("cleared", cleared))
 
 
 def _decide(ctx: click.Context, request_id: int, note: str | None, approve: bool) -> None:
@@ -201,17 +252,18 @@ def _decide(ctx: click.Context, request_id: int, note: str | None, approve: bool
 
 @click.command()
 @click.argument("request_id", type=int)
-@click.option("--note", default=None)
+@click.option("--note", default=None, help="Why (kept on the request).")
 @click.pass_context
 def approve(ctx: click.Context, request_id: int, note: str | None) -> None:
-    """Approve a pending request; the next session runs it (once)."""
+    """Approve a pending request: the next run executes it once and, when a session is
+    waiting on it, gives the model its real output so the work continues."""
     _decide(ctx, request_id, note, True)
 
 
 @click.command()
 @click.argument("request_id", type=int)
-@click.option("--note", default=None)
+@click.option("--note", "--reason", "note", default=None, help="Why; the model is told.")
 @click.pass_context
 def reject(ctx: click.Context, request_id: int, note: str | None) -> None:
-    """Reject a pending request."""
+    """Reject a pending request; a session waiting on it continues knowing it was rejected."""
     _decide(ctx, request_id, note, False)

@@ -46,6 +46,7 @@ local_first_fallback = false
 freeze_on_model_regression = false
 max_tool_calls = 8
 canary_max_age_days = 7
+approval_wait_hours = 72  # a session parked on an approval closes as approval_expired after this
 
 [memory]
 hot_days = 14
@@ -66,6 +67,7 @@ window_tokens = 12000
 PROVIDERS_TOML = """# Model routes. `agent.backend = "router"` tries them in file order.
 # base_url is a BASE url (not a full endpoint); api_key_env names the variable holding the key.
 # Prices (USD per million tokens) override the built-in price table.
+# tools = false on a route: never send it tool definitions (for servers that reject them).
 
 [[providers]]
 provider = "claude"

@@ -31,6 +31,7 @@ class Route(NamedTuple):
     timeout_seconds: float = 45.0
     input_cost_per_million_usd: float | None = None
     output_cost_per_million_usd: float | None = None
+    tools: bool = True  # False: never send tool definitions to this route's server
 
     @property
     def key_env(self) -> str | None:
@@ -94,6 +95,7 @@ def _parse_route(entry: TableReader) -> Route:
         if value is not None and value < 0:
             raise entry.fail(key, f"{key} must not be negative", f"set {key} = 0 or more")
         prices[key] = value
+    tools = entry.boolean("tools", True)
     key_env = entry.optional_string("api_key_env")
     if key_env is not None and not key_env.strip():
         raise entry.fail(
@@ -107,4 +109,5 @@ def _parse_route(entry: TableReader) -> Route:
         api_key_env=key_env,
         timeout_seconds=timeout,
         **prices,
+        tools=tools,
     )

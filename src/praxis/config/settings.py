@@ -59,6 +59,7 @@ class AgentSettings(NamedTuple):
     freeze_on_model_regression: bool = False
     max_tool_calls: int = 8
     canary_max_age_days: int = 7
+    approval_wait_hours: float = 72.0
 
 
 class ContextSettings(NamedTuple):
@@ -221,6 +222,7 @@ def _parse_agent(table: TableReader) -> AgentSettings:
         )
     max_tool_calls = table.positive_integer("max_tool_calls", defaults.max_tool_calls)
     canary_age = table.positive_integer("canary_max_age_days", defaults.canary_max_age_days)
+    approval_wait = table.positive_number("approval_wait_hours", defaults.approval_wait_hours)
     return AgentSettings(
         backend=backend,
         context_ceiling_pct=ceiling,
@@ -230,6 +232,7 @@ def _parse_agent(table: TableReader) -> AgentSettings:
         freeze_on_model_regression=table.boolean("freeze_on_model_regression", False),
         max_tool_calls=max_tool_calls,
         canary_max_age_days=canary_age,
+        approval_wait_hours=approval_wait,
     )
 
 

@@ -1,9 +1,14 @@
-"""`praxis run` without --once: sessions on a schedule, heartbeat while idle, graceful stop."""
+"""`praxis run` without --once: sessions on a schedule, heartbeat while idle, graceful stop.
+
+Every tick is reported to the caller (`on_tick`) as a `Tick`; the CLI prints one line per tick.
+Only ticks that ran a session count towards `--max-sessions`; the others still wait the interval.
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from types import FrameType
@@ -12,7 +17,7 @@ from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import LockHeld, PraxisError
 from praxis.events import emit_event
-from praxis.loop.session import run_once
+from praxis.loop.session import RunResult, run_once
 from praxis.operator.heartbeat import write_heartbeat
 
 MAX_HEARTBEAT_GAP_SECONDS = 60.0
@@ -25,15 +30,39 @@ class DaemonResult:
     reason: str
 
 
-def run_daemon(
-    app: Praxis, *, interval_minutes: float, max_sessions: int | None, force: bool = False
-) -> DaemonResult:
-    if interval_minutes <= 0:
-        from praxis.errors import UsageError
+@dataclass(frozen=True)
+class Tick:
+    """What one tick did. `kind`: `session` (a session ran, finished or checkpointed),
+    `no_session` (quiet-hours deferral, or nothing to do), `skipped` (the run lock is held
+    elsewhere) or `error` (the tick failed; `message` says why)."""
 
+    at: str  # RFC 3339 UTC, when the tick ended
+    kind: str
+    message: str  # the session's summary, or the skip / error reason
+    result: RunResult | None = None
+    hint: str | None = None
+
+    @property
+    def ran(self) -> bool:
+        return self.kind == "session"
+
+
+def run_daemon(
+    app: Praxis,
+    *,
+    interval_minutes: float,
+    max_sessions: int | None,
+    force: bool = False,
+    on_tick: Callable[[Tick], None] | None = None,
+) -> DaemonResult:
+    from praxis.errors import UsageError
+
+    if interval_minutes <= 0:
         raise UsageError(
             "--interval-minutes must be greater than 0", "pass e.g. --interval-minutes 60"
         )
+    if max_sessions is not None and max_sessions < 1:
+        raise UsageError("--max-sessions must be at least 1", "pass e.g. --max-sessions 1")
     interval = max(interval_minutes * 60, MIN_INTERVAL_SECONDS)
     stop = threading.Event()
 
@@ -50,8 +79,11 @@ def run_daemon(
             f"Daemon started; a session every {interval_minutes:g} minutes.",
         )
         while not stop.is_set():
-            _one_tick(app, force, stop)
-            sessions += 1
+            tick = _one_tick(app, force, stop)
+            if tick.ran:
+                sessions += 1
+            if on_tick is not None:
+                on_tick(tick)
             if max_sessions is not None and sessions >= max_sessions:
                 emit_event(events, "daemon:stopped", f"Daemon stopped after {sessions} session(s).")
                 return DaemonResult(sessions, "max_sessions")
@@ -64,19 +96,35 @@ def run_daemon(
             signal.signal(sig, handler)
 
 
-def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> None:
+def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> Tick:
     events = app.data_dir.events
     try:
         result = run_once(app, force=force, should_stop=stop.is_set)
-        emit_event(events, "daemon:session", f"Session finished with outcome {result.outcome}.")
     except LockHeld as held:
-        emit_event(events, "daemon:skipped", held.message)
+        emit_event(events, "daemon:skipped", f"Tick skipped: {held.message}.")
+        return Tick(clock.now_text(), "skipped", held.message, hint=held.hint)
     except PraxisError as exc:
         emit_event(events, "daemon:error", exc.message)
-    except Exception as exc:
-        emit_event(events, "daemon:error", f"internal error: {type(exc).__name__}: {exc}")
+        return Tick(clock.now_text(), "error", exc.message, hint=exc.hint)
+    except Exception as exc:  # the daemon's top loop: one bad tick never ends the daemon
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        emit_event(events, "daemon:error", message)
+        return Tick(clock.now_text(), "error", message)
     finally:
         app.close()
+    # A session ran when it wrote a session row, or stopped at a phase boundary (checkpointed).
+    ran = result.session_id is not None or not result.finished
+    if ran:
+        where = f"Session #{result.session_id}" if result.session_id is not None else "Session"
+        detail = (
+            f"{where} finished with outcome {result.outcome}."
+            if result.finished
+            else f"{where} stopped at a phase boundary; checkpointed, the next run resumes it."
+        )
+        emit_event(events, "daemon:session", detail)
+    else:
+        emit_event(events, "daemon:no_session", f"No session ran: {result.summary}")
+    return Tick(clock.now_text(), "session" if ran else "no_session", result.summary, result)
 
 
 def _idle(app: Praxis, interval: float, stop: threading.Event) -> None:

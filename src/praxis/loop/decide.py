@@ -25,6 +25,17 @@ def decide(
 ) -> None:
     state.selected_tool_name = None
     state.selected_tool_request_id = None
+    _choose(app, state, conn, provider, counter)
+    state.decided_outcome = state.last_outcome
+
+
+def _choose(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    provider: Provider,
+    counter: Callable[[str], int],
+) -> None:
     if state.requested_task:
         state.last_outcome = "task_selected"
         state.selected_goal_id = state.selected_goal_title = None
@@ -84,5 +95,8 @@ def _plan(
         max_output_tokens=DECIDE_MAX_OUTPUT_TOKENS,
         subject=subject,
     )
-    state.planned_summary = reply.text
-    state.action_summary = reply.text
+    plan = reply.text.strip()
+    if reply.stop_reason == "max_tokens":
+        plan += f" [plan cut at the output limit of {DECIDE_MAX_OUTPUT_TOKENS} tokens]"
+    state.planned_summary = plan
+    state.action_summary = plan

@@ -75,6 +75,11 @@ def run_phases(
         try:
             _run_phase(phase, app, state, conn, provider, counter)
             crash_point(f"{phase}:mid")
+            if phase == "act" and state.waiting_request_ids:
+                # Parked on the operator: the act phase stays open and resumes after the decision.
+                _park(app, state, started)
+                checkpoint("agent:act_parked")
+                return False
             state.current_phase = NEXT[phase]
         except BudgetExceeded as blocked:
             emit_event(
@@ -100,6 +105,13 @@ def run_phases(
     if state.current_phase == "reflect":
         _reflect(app, state, conn, checkpoint)
     return True
+
+
+def _park(app: Praxis, state: SessionState, started: float) -> None:
+    elapsed = int((time.monotonic() - started) * 1000)
+    state.phase_durations_ms["act"] = state.phase_durations_ms.get("act", 0) + elapsed
+    emit_event(app.data_dir.events, "agent:awaiting_approval", state.action_summary or "")
+    write_heartbeat(app.data_dir, "act", "Session parked until the operator decides an approval.")
 
 
 def _run_phase(

@@ -11,19 +11,13 @@ DECIDE_SYSTEM = (
     "step toward the selected goal or task. Never claim to have done anything yet."
 )
 
-# The words ACT_SYSTEM asks a model to use when the goal is fully done.
-DONE_MARKER = "GOAL COMPLETE"
-
-
-def reports_done(text: str) -> bool:
-    return DONE_MARKER in text.upper()
-
-
+# A goal is completed only through the goal-complete tool and its criteria checks, never by
+# words in a reply, so no phrase here can complete anything.
 ACT_SYSTEM = (
     "You are Praxis, a careful personal agent working for one operator. Carry out the planned step "
     "within your boundaries, using the tools offered when they help. Finish with one concise, "
-    "operator-facing progress note. Never claim external actions you did not take. When the goal "
-    "is fully done, say so explicitly with the words GOAL COMPLETE."
+    "operator-facing progress note. Never claim external actions you did not take. When the "
+    "selected goal is fully done, call the goal-complete tool with evidence a check can confirm."
 )
 
 

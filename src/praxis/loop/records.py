@@ -30,9 +30,10 @@ def journal_entry(
 
 
 def metrics_row(
-    session_num: int, outcome: str, goal_title: str | None, task: str | None, ended_at: str
+    session_id: int, outcome: str, goal_title: str | None, task: str | None, ended_at: str
 ) -> str:
-    cells = [str(session_num), outcome, goal_title or "-", task or "-", ended_at]
+    """One METRICS.md row; the first cell is the global session id, as in JOURNAL.md."""
+    cells = [str(session_id), outcome, goal_title or "-", task or "-", ended_at]
     return "| " + " | ".join(_one_line(c).replace("|", "/") for c in cells) + " |\n"
 
 

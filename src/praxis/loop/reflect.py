@@ -80,7 +80,7 @@ def reflect(
     crash_point("reflect:after_journal")
     append_once(
         app.data_dir.file("METRICS.md"),
-        metrics_row(session_num, final, state.selected_goal_title, state.task_label, ended_at),
+        metrics_row(session_id, final, state.selected_goal_title, state.task_label, ended_at),
     )
     if needs_postmortem(final, evals.failed):
         append_postmortem(
@@ -106,8 +106,13 @@ def _gates(
 ) -> tuple[ReviewResult, EvalSummary]:
     data = state.reflect
     if "review" not in data:
-        goal_id = state.selected_goal_id if data["initial_outcome"] == "goal_selected" else None
-        review = review_goal(app.data_dir, goal_id, act_reported_done=state.act_reported_done)
+        initial = str(data["initial_outcome"])
+        review = review_goal(
+            app.data_dir,
+            state.selected_goal_id,
+            act_reported_done=state.act_reported_done,
+            ended_as=None if initial == "goal_selected" else initial,
+        )
         evals = run_evals(app.data_dir, "session")
         data["review"] = asdict(review)
         data["evals"] = asdict(evals)
@@ -125,7 +130,7 @@ def _completed_goal(
     if initial != "goal_selected" or not state.selected_goal_id:
         return None
     has_criteria = app.data_dir.criteria_dir.joinpath(f"{state.selected_goal_id}.json").is_file()
-    if goal_is_complete(review, evals.failed, has_criteria, state.act_reported_done):
+    if goal_is_complete(review, evals.failed, has_criteria):
         return state.selected_goal_id
     return None
 

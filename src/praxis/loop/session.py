@@ -20,7 +20,10 @@ from praxis.providers.base import Provider
 from praxis.tools.approvals import fail_interrupted
 from praxis.tools.manifest import load_registry
 
-QUIET_SUMMARY = "Quiet hours active; session deferred until the next wake window."
+QUIET_SUMMARY = (
+    "Quiet hours active ({start}–{end} {zone}); session deferred until {local} {zone} ({until}). "
+    "Run with --force to run now."
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class RunResult:
     task: str | None
     summary: str
     finished: bool = True
+    session_id: int | None = None  # the sessions row; None when no session ran or it stopped early
 
 
 def run_once(
@@ -51,6 +55,8 @@ def run_once(
     with run_lock(app.data_dir.run_lock):
         existing = load_state(app.state_file)
         unfinished = existing if existing is not None and not existing.finished else None
+        if (settled := _goals_still_complete(app, existing, task)) is not None:
+            return settled
         now = clock.now()
         zone = clock.load_timezone(settings.instance.timezone)
         quiet = clock.in_quiet_hours(
@@ -85,6 +91,7 @@ def run_once(
             task=state.task_label,
             summary=state.action_summary or "",
             finished=finished,
+            session_id=state.reflect.get("session_id"),
         )
 
 
@@ -103,10 +110,24 @@ def _fresh_state(app: Praxis, conn: sqlite3.Connection, task: str | None) -> Ses
 
 
 def _defer(app: Praxis, unfinished: SessionState | None, task: str | None) -> RunResult:
-    """Quiet hours: record the deferral, but never overwrite an unfinished session."""
-    emit_event(app.data_dir.events, "agent:sleep_deferred", QUIET_SUMMARY)
+    """Quiet hours: record the deferral (the window, when it ends, how to run now), but never
+    overwrite an unfinished session."""
+    settings = app.config.settings
+    start, end = settings.runtime.quiet_hours_start, settings.runtime.quiet_hours_end
+    zone_name = settings.instance.timezone
+    zone = clock.load_timezone(zone_name)
+    now = clock.now()
+    until = clock.quiet_hours_end(now, zone, start, end) or now
+    summary = QUIET_SUMMARY.format(
+        start=start,
+        end=end,
+        zone=zone_name,
+        local=until.astimezone(zone).strftime("%H:%M"),
+        until=clock.format_timestamp(until),
+    )
+    emit_event(app.data_dir.events, "agent:sleep_deferred", summary)
     if unfinished is None:
-        stamp = clock.now_text()
+        stamp = clock.format_timestamp(now)
         state = SessionState(
             current_phase="sleep",
             started_at=stamp,
@@ -115,7 +136,82 @@ def _defer(app: Praxis, unfinished: SessionState | None, task: str | None) -> Ru
             completed_at=stamp,
             requested_task=task,
             last_outcome="deferred_quiet_hours",
-            action_summary=QUIET_SUMMARY,
+            action_summary=summary,
         )
         save_state(app.state_file, state)
-    return RunResult("deferred_quiet_hours", False, None, task, QUIET_SUMMARY)
+    return RunResult("deferred_quiet_hours", False, None, task, summary)
+
+
+# --- "All goals complete" is journaled once (issue 9) ---------------------------------------
+STOP_RECORD = ".praxis-stop-condition.json"  # who journaled it + GOALS.md hash; no tool may touch
+
+
+def _goals_still_complete(
+    app: Praxis, existing: SessionState | None, task: str | None
+) -> RunResult | None:
+    """A result without a session when the last session already journaled "all goals complete"
+    and nothing changed since: GOALS.md is byte-identical, no request was approved or rejected,
+    no task was given, nothing is unfinished. Otherwise None (run a session as usual).
+
+    The stop session is recorded here, by the next run, before a deferral could overwrite its
+    state; a record is only taken while every goal in GOALS.md is done.
+    """
+    import hashlib
+    import json
+
+    from praxis.errors import PraxisError
+    from praxis.files import atomic_write_json
+    from praxis.identity.goals import load_goals
+    from praxis.tools.approvals import list_requests
+
+    if task or existing is None or not existing.finished:
+        return None
+    try:
+        digest = hashlib.sha256(app.data_dir.goals_md.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    path = app.data_dir.file(STOP_RECORD)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if not isinstance(record, dict):
+        record = {}
+    session_id = existing.reflect.get("session_id")
+    if (
+        existing.last_outcome == "stop_condition_met"
+        and session_id is not None
+        and record.get("run_key") != existing.run_key
+    ):
+        try:
+            all_done = all(goal.done for goal in load_goals(app.data_dir))
+        except PraxisError:
+            return None  # the session reports a malformed GOALS.md
+        if not all_done:
+            return None
+        record = {
+            "session_id": session_id,
+            "run_key": existing.run_key,
+            "ended_at": existing.completed_at or existing.updated_at,
+            "goals_sha256": digest,
+        }
+        atomic_write_json(path, record)
+    if existing.last_outcome not in ("stop_condition_met", "deferred_quiet_hours"):
+        return None
+    if record.get("goals_sha256") != digest:
+        return None
+    try:
+        ended = clock.parse_timestamp(str(record.get("ended_at")))
+    except PraxisError:
+        return None  # a record edited by hand: run a session, which records afresh
+    for request in list_requests(app.db, include_all=True):
+        waiting = request.status == "approved" and request.execution_started_at is None
+        if waiting or clock.parse_timestamp(request.updated_at) > ended:
+            return None  # the operator decided something: let a session pick it up
+    return RunResult(
+        "stop_condition_met",
+        False,
+        None,
+        None,
+        f"All goals are complete; nothing to do (journaled once at session #{record['session_id']}).",
+    )

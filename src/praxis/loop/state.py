@@ -39,6 +39,8 @@ class SessionState:
     context_tokens: int = 0
     memory_ids: list[int] = field(default_factory=list)
     act_reported_done: bool = False
+    decided_outcome: str | None = None  # decide's outcome, restored when act ends normally
+    waiting_request_ids: list[int] = field(default_factory=list)  # parked on these approvals
     tool_calls: list[dict[str, Any]] = field(default_factory=list)
     tool_calls_made: int = 0
     phase_durations_ms: dict[str, int] = field(default_factory=dict)

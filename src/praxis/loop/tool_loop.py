@@ -1,42 +1,64 @@
-"""The act phase's tool loop and the execution of approved requests (SPEC §4 "Act does real work").
+"""The act phase's conversation with the model (SPEC §4 "Act does real work").
 
-Each call the model makes goes through policy, the loop guard and approval; allowed calls run and
-their results go back to the model; a call that needs approval becomes a pending request and
-ends the session `awaiting_approval`; a guarded repeat ends it `blocked_loop_guard`.
+Every message — the opening, each model reply, each tool result — is stored as it happens
+(`storage.conversations`), so a resumed act continues from what is stored: a call whose result is
+stored is never made again, and the model is asked again only with the stored history.
+
+Each call the model makes goes through policy, the loop guard and approval. A call that needs
+approval PARKS the session (`awaiting_approval`, the act phase stays open); once the operator
+decides, the next run resumes it: the approved call runs once and its real output (or the
+rejection) goes back to the model, which continues. A parked session closes as
+`approval_expired` after `agent.approval_wait_hours`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import timedelta
+from typing import NamedTuple
 
+from praxis import clock
 from praxis.app import Praxis
 from praxis.events import emit_event
+from praxis.loop.faults import crash_point
 from praxis.loop.model_calls import call_model
 from praxis.loop.orient import read_context
-from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM, reports_done
+from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM
 from praxis.loop.state import SessionState, save_state
 from praxis.providers.base import Message, Provider
+from praxis.storage import conversations
+from praxis.storage.conversations import StoredMessage
+from praxis.tools import approvals
 from praxis.tools.capabilities import write_capabilities
-from praxis.tools.execute import CallVerdict, execute_approved, handle_call
-from praxis.tools.registry import find_tool, offered_tools
+from praxis.tools.execute import CallVerdict, execute_approved, handle_call, resume_call
+from praxis.tools.registry import ToolDef, find_tool, offered_tools
 
 OUTCOME_BY_KIND = {"ran": "tool_executed", "blocked": "blocked_loop_guard"}
+LIMIT_REACHED = "Not run: the session's tool-call limit was reached."
+NOT_RUN_AFTER_BLOCK = "Not run: the loop guard stopped this session's tool calls."
+NO_TOOLS_NOTE = "This route has tools turned off, so act ran as a plain status report."
+
+
+class Turn(NamedTuple):
+    """The last model reply that asked for tools, and the tool rows answering it so far."""
+
+    assistant: StoredMessage
+    rows: list[StoredMessage]
 
 
 def execute_selected_request(app: Praxis, state: SessionState, conn: sqlite3.Connection) -> None:
+    """An operator's approved request outside any conversation (e.g. `tools request`)."""
     request_id = state.selected_tool_request_id
     assert request_id is not None
     verdict = execute_approved(app, conn, request_id, state.run_key, state.selected_goal_id)
     _record_call(app, state, state.selected_tool_name or "?", verdict)
     state.last_outcome = OUTCOME_BY_KIND.get(verdict.kind, "tool_failed")
     state.action_summary = verdict.summary
-    if verdict.kind == "blocked":
-        emit_event(app.data_dir.events, "agent:loop_guard_triggered", verdict.summary)
     write_capabilities(app.data_dir, conn)
 
 
-def run_tool_loop(
+def run_conversation(
     app: Praxis,
     state: SessionState,
     conn: sqlite3.Connection,
@@ -45,89 +67,264 @@ def run_tool_loop(
     opening: str,
     subject: dict[str, str],
 ) -> None:
-    tools = offered_tools(app)
+    """Talk with the model until it gives its final note, parks on an approval, or is stopped."""
+    use_tools = provider.supports_tools
+    tools = offered_tools(app) if use_tools else []
     specs = tuple(t.spec for t in tools)
     limit = app.config.settings.agent.max_tool_calls
-    messages: list[Message] = [Message("user", opening)]
+    history = conversations.load(conn, state.run_key)
+    if not history:
+        history.append(_store(conn, state, Message("user", opening)))
     context = read_context(app)
-    stop: CallVerdict | None = None
-    while True:
-        offered = specs if state.tool_calls_made < limit and stop is None else ()
-        reply = call_model(
-            app,
-            state,
-            conn,
-            provider,
-            counter,
-            phase="act",
-            system=ACT_SYSTEM,
-            context=context,
-            message=tuple(messages),
-            max_output_tokens=ACT_MAX_OUTPUT_TOKENS,
-            subject=subject,
-            tools=offered,
-        )
-        if not reply.tool_calls or not offered:
-            state.action_summary = reply.text or "The model finished without a status note."
-            state.act_reported_done = state.act_reported_done or reports_done(reply.text)
-            break
-        messages.append(Message("assistant", reply.text, reply.tool_calls))
-        for call in reply.tool_calls:
-            if stop is not None or state.tool_calls_made >= limit:
-                messages.append(
-                    Message(
-                        "tool",
-                        "Not run: the session's tool-call limit was reached.",
-                        tool_call_id=call.id,
-                    )
-                )
+    state.waiting_request_ids = []
+    # The stub never calls tools by design; any other route without tools is worth saying.
+    tools_dropped = not use_tools and provider.name != "stub"
+    try:
+        while True:
+            if any(c["kind"] == "blocked" for c in state.tool_calls):
+                _end_blocked(app, state)
+                return
+            turn = _open_turn(history)
+            if turn is not None:
+                if _answer(app, state, conn, tools, limit, history, turn):
+                    return
                 continue
-            state.tool_calls_made += 1
-            tool = find_tool(tools, call.name)
-            if tool is None:
-                messages.append(Message("tool", f"unknown tool {call.name}", tool_call_id=call.id))
-                continue
-            verdict = handle_call(
+            if history[-1].role == "assistant":  # the final reply is stored (a resumed act)
+                _finish(state, history[-1], tools_dropped)
+                return
+            offered = specs if state.tool_calls_made < limit else ()
+            reply = call_model(
                 app,
+                state,
                 conn,
-                tool,
-                call.arguments,
-                requested_by="model",
-                run_key=state.run_key,
-                goal_id=state.selected_goal_id,
+                provider,
+                counter,
+                phase="act",
+                system=ACT_SYSTEM,
+                context=context,
+                message=tuple(m.message() for m in history),
+                max_output_tokens=ACT_MAX_OUTPUT_TOKENS,
+                subject=subject,
+                tools=offered,
             )
-            _record_call(app, state, tool.name, verdict)
-            if tool.name == "goal-complete" and verdict.kind == "ran":
-                state.act_reported_done = True
-            if verdict.kind in ("pending", "blocked"):
-                stop = verdict
-            messages.append(Message("tool", verdict.output, tool_call_id=call.id))
-        if stop is not None:
-            break
-    write_capabilities(app.data_dir, conn)
-    if stop is not None and stop.kind == "pending":
-        state.last_outcome = "awaiting_approval"
-        state.action_summary = stop.summary
-    elif stop is not None:
-        state.last_outcome = "blocked_loop_guard"
-        state.action_summary = stop.summary
-        emit_event(app.data_dir.events, "agent:loop_guard_triggered", stop.summary)
+            tools_dropped = tools_dropped or reply.tools_dropped
+            calls = reply.tool_calls if offered else ()
+            history.append(
+                _store(
+                    conn,
+                    state,
+                    Message("assistant", reply.text, calls),
+                    stop_reason=reply.stop_reason,
+                )
+            )
+            crash_point("act:after_model_reply")
+    finally:
+        write_capabilities(app.data_dir, conn)
 
 
-def resume_after_tool_calls(state: SessionState) -> None:
-    """Act was interrupted after making tool calls: asking the model again could repeat them, so
-    the phase ends with what already happened (the calls are in the queue and in forensics)."""
-    calls = state.tool_calls
-    pending = [c for c in calls if c["kind"] == "pending"]
-    blocked = [c for c in calls if c["kind"] == "blocked"]
-    listed = ", ".join(f"{c['tool']} ({c['kind']})" for c in calls)
-    state.action_summary = (
-        f"Act was interrupted after {len(calls)} tool call(s): {listed}; they are not repeated."
+def _open_turn(history: list[StoredMessage]) -> Turn | None:
+    """The last tool-asking reply if some of its calls are unanswered or still waiting."""
+    for index in range(len(history) - 1, -1, -1):
+        message = history[index]
+        if message.role != "assistant":
+            continue
+        if not message.tool_calls:
+            return None
+        rows = [m for m in history[index + 1 :] if m.role == "tool"]
+        if len(rows) < len(message.tool_calls) or any(r.waiting for r in rows):
+            return Turn(message, rows)
+        return None
+    return None
+
+
+def _answer(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    tools: list[ToolDef],
+    limit: int,
+    history: list[StoredMessage],
+    turn: Turn,
+) -> bool:
+    """Answer the turn's calls as far as possible. True when act ends here (parked, blocked,
+    expired); False when every call is answered and the model should continue."""
+    waiting: list[int] = []
+    expired: list[int] = []
+    for row in turn.rows:
+        if not row.waiting or row.request_id is None:
+            continue
+        request = approvals.get_request(conn, row.request_id)
+        if request.status == "pending":
+            if _expired(app, request):
+                expired.append(request.id)
+                continue
+            waiting.append(request.id)
+            continue
+        verdict = resume_call(app, conn, request, state.run_key, state.selected_goal_id)
+        _note_call(app, state, request.tool_name, verdict)
+        conversations.fill(conn, state.run_key, row.seq, verdict.output, clock.now_text())
+    if expired:
+        _expire(app, state, conn, turn, expired)
+        return True
+    blocked: CallVerdict | None = None
+    calls = turn.assistant.tool_calls
+    for index in range(len(turn.rows), len(calls)):
+        call = calls[index]
+        verdict, tool_name = _call(app, state, conn, tools, limit, turn, index, blocked)
+        if tool_name is not None:
+            _note_call(app, state, tool_name, verdict)
+        if verdict.kind == "blocked":
+            blocked = verdict
+        result = Message("tool", verdict.output, tool_call_id=call.id)
+        parked = verdict.kind == "pending"
+        if parked and verdict.request_id is not None:
+            waiting.append(verdict.request_id)
+        history.append(_store(conn, state, result, waiting=parked, request_id=verdict.request_id))
+        crash_point("act:after_tool_result")
+    if blocked is not None:
+        _end_blocked(app, state)
+        return True
+    if waiting:
+        _park(state, conn, sorted(set(waiting)))
+        return True
+    # Refresh the rows just filled in, so the model sees the real results.
+    history[:] = conversations.load(conn, state.run_key)
+    return False
+
+
+def _call(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    tools: list[ToolDef],
+    limit: int,
+    turn: Turn,
+    index: int,
+    blocked: CallVerdict | None,
+) -> tuple[CallVerdict, str | None]:
+    """The verdict for one unanswered call, and the tool's name when it reached a tool."""
+    call = turn.assistant.tool_calls[index]
+    call_key = f"{state.run_key}:{turn.assistant.seq}:{index}"
+    existing = approvals.find_by_call(conn, call_key)
+    if existing is not None:  # decided before a crash, but its result row was never stored
+        verdict = resume_call(app, conn, existing, state.run_key, state.selected_goal_id)
+        return verdict, existing.tool_name
+    if blocked is not None:
+        return CallVerdict("refused", NOT_RUN_AFTER_BLOCK, NOT_RUN_AFTER_BLOCK, None), None
+    if state.tool_calls_made >= limit:
+        return CallVerdict("refused", LIMIT_REACHED, LIMIT_REACHED, None), None
+    state.tool_calls_made += 1
+    tool = find_tool(tools, call.name)
+    if tool is None:
+        known = ", ".join(t.offered_name for t in tools) or "none"
+        text = f"unknown tool {call.name}; the tools offered are: {known}"
+        return CallVerdict("refused", text, text, None), None
+    verdict = handle_call(
+        app,
+        conn,
+        tool,
+        call.arguments,
+        requested_by="model",
+        run_key=state.run_key,
+        goal_id=state.selected_goal_id,
+        call_key=call_key,
     )
-    if pending:
-        state.last_outcome = "awaiting_approval"
-    elif blocked:
-        state.last_outcome = "blocked_loop_guard"
+    return verdict, tool.name
+
+
+def _expired(app: Praxis, request: approvals.ApprovalRequest) -> bool:
+    hours = app.config.settings.agent.approval_wait_hours
+    waited = clock.now() - clock.parse_timestamp(request.created_at)
+    return waited >= timedelta(hours=hours)
+
+
+def _expire(
+    app: Praxis,
+    state: SessionState,
+    conn: sqlite3.Connection,
+    turn: Turn,
+    request_ids: list[int],
+) -> None:
+    hours = app.config.settings.agent.approval_wait_hours
+    now = clock.now_text()
+    note = f"expired: no decision within {hours:g} h; the session that asked was closed"
+    approvals.expire(conn, request_ids, note, now)
+    text = f"Not run: the operator did not decide within {hours:g} hours."
+    for row in turn.rows:
+        if row.waiting:
+            conversations.fill(conn, state.run_key, row.seq, text, now)
+    listed = ", ".join(f"#{i}" for i in request_ids)
+    state.waiting_request_ids = []
+    state.last_outcome = "approval_expired"
+    state.action_summary = (
+        f"Closed after waiting {hours:g} h for approval of {listed}; nothing was run. "
+        "Ask again with `praxis run --once` (the goal stays open)."
+    )
+    emit_event(app.data_dir.events, "agent:approval_expired", state.action_summary)
+
+
+def _park(state: SessionState, conn: sqlite3.Connection, request_ids: list[int]) -> None:
+    state.waiting_request_ids = request_ids
+    state.last_outcome = "awaiting_approval"
+    waiting = [approvals.get_request(conn, i) for i in request_ids]
+    listed = "; ".join(f"#{r.id} {r.tool_name} {r.argument_line(80)}" for r in waiting)
+    first = request_ids[0]
+    state.action_summary = (
+        f"Waiting for the operator's approval: {listed}. Approve with `praxis approve {first}` "
+        f"or reject with `praxis reject {first} --reason TEXT`; the next run continues this "
+        "session with the decision."
+    )
+
+
+def _end_blocked(app: Praxis, state: SessionState) -> None:
+    summary = next((c["summary"] for c in reversed(state.tool_calls) if c["kind"] == "blocked"), "")
+    state.last_outcome = "blocked_loop_guard"
+    state.action_summary = summary
+    emit_event(app.data_dir.events, "agent:loop_guard_triggered", summary)
+
+
+def _finish(state: SessionState, reply: StoredMessage, tools_dropped: bool) -> None:
+    text = (reply.content or "").strip()
+    note = f" ({NO_TOOLS_NOTE})" if tools_dropped else ""
+    if reply.stop_reason == "max_tokens":
+        state.last_outcome = "truncated_reply"
+        state.action_summary = (
+            f"The model's reply was cut at the output limit ({ACT_MAX_OUTPUT_TOKENS} tokens), so "
+            "it is not used as the status note; read it with `praxis forensics session --id N "
+            f"--messages`.{note}"
+        )
+        return
+    state.last_outcome = state.decided_outcome or state.last_outcome
+    state.action_summary = (text or "The model finished without a status note.") + note
+
+
+def _note_call(app: Praxis, state: SessionState, tool_name: str, verdict: CallVerdict) -> None:
+    if tool_name == "goal-complete" and verdict.kind == "ran":
+        state.act_reported_done = True
+    _record_call(app, state, tool_name, verdict)
+
+
+def _store(
+    conn: sqlite3.Connection,
+    state: SessionState,
+    message: Message,
+    *,
+    waiting: bool = False,
+    request_id: int | None = None,
+    stop_reason: str | None = None,
+) -> StoredMessage:
+    from praxis.redact import redact
+
+    clean = message._replace(content=redact(message.content))
+    return conversations.append(
+        conn,
+        state.run_key,
+        clean,
+        clock.now_text(),
+        waiting=waiting,
+        request_id=request_id,
+        stop_reason=stop_reason,
+    )
 
 
 def _record_call(app: Praxis, state: SessionState, tool_name: str, verdict: CallVerdict) -> None:

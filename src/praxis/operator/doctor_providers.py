@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from praxis.app import Praxis
 from praxis.errors import CheckFailed
+
+if TYPE_CHECKING:
+    from praxis.config.providers import Route
 
 
 def provider_findings(app: Praxis) -> tuple[str, list[str]]:
@@ -48,7 +53,22 @@ def provider_findings(app: Praxis) -> tuple[str, list[str]]:
             else first,
             f"export the key (or put it in {app.data_dir.dotenv}, mode 600), or add an ollama route",
         )
-    return f"{usable} usable route(s)", warnings
+    return f"{usable} usable route(s)" + _tools_off(app, routes), warnings
+
+
+def _tools_off(app: Praxis, routes: list[Route]) -> str:
+    """`; tools off: …` for routes with `tools = false` or whose server rejected tools."""
+    from praxis.providers.factory import resolve_base_url
+    from praxis.providers.tool_support import FILE_NAME, RouteKey, load_tool_less
+
+    remembered = set(load_tool_less(app.data_dir.file(FILE_NAME)))
+    off = []
+    for route in routes:
+        if not route.tools:
+            off.append(f"{route.provider}/{route.model} (tools = false)")
+        elif RouteKey(route.provider, route.model, resolve_base_url(route)) in remembered:
+            off.append(f"{route.provider}/{route.model} (server rejected tools)")
+    return f"; tools off: {', '.join(off)}" if off else ""
 
 
 def tokenizer_description(app: Praxis) -> str:

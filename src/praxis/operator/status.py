@@ -15,6 +15,7 @@ from praxis.events import count_events, last_event
 from praxis.operator.review_state import count_canary_records, read_review_state
 from praxis.operator.usage_window import today_usage
 from praxis.report import Report
+from praxis.storage.sessions import UsageSlice, latest_provider_usage
 
 
 def build_status(app: Praxis) -> Report:
@@ -71,6 +72,7 @@ def build_status(app: Praxis) -> Report:
     if review.last_confirmed_at:
         report.add("last_boundary_review", review.last_confirmed_at)
     _add_last_session(report, db)
+    _add_provider_usage(report, db)
     return report
 
 
@@ -159,15 +161,23 @@ def _add_heartbeat(report: Report, app: Praxis) -> None:
 
 def _add_last_session(report: Report, db: sqlite3.Connection) -> None:
     row = db.execute(
-        "SELECT id, session_num, outcome, ended_at FROM sessions ORDER BY id DESC LIMIT 1"
+        "SELECT id, day, session_num, outcome, ended_at FROM sessions ORDER BY id DESC LIMIT 1"
     ).fetchone()
     if row is None:
         report.add("last_session", "none")
         return
+    # `#id` is the global session id (as in JOURNAL.md and `forensics session --id`); the
+    # per-day count is only shown beside it, labelled.
     report.add(
         "last_session",
-        f"#{row['session_num']} {row['outcome']}",
-        {"id": row["id"], "session_num": row["session_num"], "outcome": row["outcome"]},
+        f"#{row['id']} {row['outcome']} (day {row['day']}, session {row['session_num']} of the day)",
+        {
+            "session_id": row["id"],
+            "id": row["id"],
+            "outcome": row["outcome"],
+            "day": row["day"],
+            "session_num": row["session_num"],
+        },
     )
     report.add("last_session_ended_at", row["ended_at"])
     review = db.execute(
@@ -192,3 +202,49 @@ def _add_last_eval(report: Report, db: sqlite3.Connection, session_id: int) -> N
         f"trust_failures={trust}",
         {**counts, "trust_failures": trust},
     )
+
+
+def _add_provider_usage(report: Report, db: sqlite3.Connection) -> None:
+    """The reference's `last_provider`, `last_tokens` and `token_hotspot` lines (§1.3), for the
+    newest session that called a provider; an unknown cost prints `unknown`, never 0."""
+    usage = latest_provider_usage(db)
+    if usage is None:
+        return
+    total, hot = usage.total, usage.hotspot
+    report.add(
+        "last_provider",
+        f"{usage.provider} attempts={usage.attempts} failures={usage.failures} "
+        f"tokens={total.tokens} est_cost_usd={_cost_text(total)}",
+        {
+            "session_id": usage.session_id,
+            "provider": usage.provider,
+            "attempts": usage.attempts,
+            "failures": usage.failures,
+            "tokens": total.tokens,
+            "est_cost_usd": _cost_json(total),
+        },
+    )
+    report.add(
+        "last_tokens",
+        f"total={total.tokens} est_cost_usd={_cost_text(total)}",
+        {"session_id": usage.session_id, "total": total.tokens, "est_cost_usd": _cost_json(total)},
+    )
+    report.add(
+        "token_hotspot",
+        f"{usage.hotspot_phase}/{usage.hotspot_provider} tokens={hot.tokens} "
+        f"est_cost_usd={_cost_text(hot)}",
+        {
+            "phase": usage.hotspot_phase,
+            "provider": usage.hotspot_provider,
+            "tokens": hot.tokens,
+            "est_cost_usd": _cost_json(hot),
+        },
+    )
+
+
+def _cost_text(usage: UsageSlice) -> str:
+    return f"{usage.cost_micros / 1_000_000:.6f}" if usage.cost_known else "unknown"
+
+
+def _cost_json(usage: UsageSlice) -> float | None:
+    return round(usage.cost_micros / 1_000_000, 6) if usage.cost_known else None

@@ -139,6 +139,8 @@ class Reply(NamedTuple):
     """The answer of the route that succeeded, plus every attempt made to get it.
 
     `stop_reason` is normalised: "end", "max_tokens", "tool_use", or None when unknown.
+    `tools_dropped` is True when the request offered tools but the answering route got none
+    (`tools = false` in providers.toml, or its server rejects tools); keep it the LAST field.
     """
 
     text: str
@@ -148,6 +150,7 @@ class Reply(NamedTuple):
     attempts: tuple[Attempt, ...]
     tool_calls: tuple[ToolCall, ...] = ()
     stop_reason: str | None = None
+    tools_dropped: bool = False
 
     @property
     def cost_micros(self) -> int:
@@ -161,6 +164,12 @@ class Reply(NamedTuple):
 class Provider(Protocol):
     name: str
     model: str
+
+    @property
+    def supports_tools(self) -> bool:
+        """Whether a request's tools can reach the model (the stub and routes with
+        `tools = false` or a server that rejects tools: False; their requests go without)."""
+        ...
 
     def complete(
         self,

@@ -41,7 +41,8 @@ def build_provider(
 
     routes = select_routes(config, phase)
     # In a router, failover is the retry: each route gets one retry instead of two.
-    members = [route_provider(r, tries=3 if len(routes) == 1 else 2) for r in routes]
+    tries = 3 if len(routes) == 1 else 2
+    members = [route_provider(r, tries=tries, data_dir=data_dir) for r in routes]
     frozen: list[Attempt] = []
     if gate and config.settings.agent.freeze_on_model_regression and data_dir is not None:
         members, frozen = _apply_freeze(config, data_dir, members)
@@ -95,10 +96,12 @@ def resolve_base_url(route: Route) -> str:
     return url.rstrip("/")
 
 
-def route_provider(route: Route, tries: int = 3) -> RouteProvider:
+def route_provider(route: Route, tries: int = 3, data_dir: DataDir | None = None) -> RouteProvider:
+    """One route. With `data_dir`, routes whose server rejected tools are remembered there."""
     from praxis.context.tokens import counter_for, family_for
     from praxis.providers.pricing import price_for
     from praxis.providers.route import RetryPolicy, RouteProvider
+    from praxis.providers.tool_support import FILE_NAME, ToolLessRoutes
 
     base_url = resolve_base_url(route)
     key = env.get(route.key_env) if route.key_env else None
@@ -112,6 +115,8 @@ def route_provider(route: Route, tries: int = 3) -> RouteProvider:
         counter,
         retry=RetryPolicy(max_tries=tries),
         secrets=secrets,
+        base_url=base_url,
+        tool_less=ToolLessRoutes(data_dir.file(FILE_NAME) if data_dir is not None else None),
     )
 
 

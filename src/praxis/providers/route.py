@@ -2,20 +2,25 @@
 
 Retries are for transient faults and rate limits only (auth and invalid requests fail at once);
 a 429's Retry-After is honoured up to a cap, otherwise backoff doubles from a short base.
+A route without tools (`tools = false`, or a server that once rejected them) gets the request
+without tools; a 400 naming tools is retried at once without them, and remembered.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import NamedTuple
 
+from praxis import clock
 from praxis.config.providers import Route
 from praxis.providers.adapter import Adapter
 from praxis.providers.base import Attempt, CompletionRequest, ProviderFailed, Reply
 from praxis.providers.http_errors import CallError
 from praxis.providers.pricing import Price, cost_micros
 from praxis.providers.spend import CallLedger
+from praxis.providers.tool_support import RouteKey, ToolLessRoutes, rejects_tools, without_tools
 from praxis.redact import redact
 
 RETRYABLE = ("transient", "rate_limit")
@@ -41,6 +46,9 @@ class RouteProvider:
         retry: RetryPolicy = DEFAULT_RETRY,
         sleep: Callable[[float], None] = time.sleep,
         secrets: tuple[str, ...] = (),
+        *,
+        base_url: str | None = None,
+        tool_less: ToolLessRoutes | None = None,
     ) -> None:
         self.route = route
         self.adapter = adapter
@@ -51,6 +59,14 @@ class RouteProvider:
         self.retry = retry
         self.sleep = sleep
         self.secrets = secrets
+        self.key = RouteKey(route.provider, self.model, base_url or route.base_url or "")
+        self.tool_less = tool_less if tool_less is not None else ToolLessRoutes()
+        self._tools = route.tools and not self.tool_less.contains(self.key)
+
+    @property
+    def supports_tools(self) -> bool:
+        """False when providers.toml says `tools = false` or the server rejected tools."""
+        return self._tools
 
     def complete(
         self,
@@ -61,18 +77,30 @@ class RouteProvider:
         ledger = ledger if ledger is not None else CallLedger()
         mine: list[Attempt] = []
         last_failure: CallError | None = None
-        prompt_tokens = self.counter(request.prompt_text())
-        worst_cost, _ = cost_micros(self.price, prompt_tokens, request.max_output_tokens)
-        for attempt_number in range(1, self.retry.max_tries + 1):
-            ledger.check(prompt_tokens + request.max_output_tokens, worst_cost)
+        dropped = bool(request.tools) and not self._tools
+        sent = without_tools(request) if dropped else request
+        prompt_tokens = self.counter(sent.prompt_text())
+        worst_cost, _ = cost_micros(self.price, prompt_tokens, sent.max_output_tokens)
+        attempt_number = 0
+        while attempt_number < self.retry.max_tries:
+            attempt_number += 1
+            ledger.check(prompt_tokens + sent.max_output_tokens, worst_cost)
             started = time.monotonic()
             try:
-                result = self.adapter.call(request, on_text)
+                result = self.adapter.call(sent, on_text)
             except CallError as failure:
                 last_failure = failure
                 attempt = self._failed(request.phase, failure, started)
                 ledger.record(attempt)
                 mine.append(attempt)
+                if sent.tools and rejects_tools(failure):
+                    # The same call, at once and without tools; this route never gets them again.
+                    self._forget_tools(failure)
+                    dropped, sent = True, without_tools(request)
+                    prompt_tokens = self.counter(sent.prompt_text())
+                    worst_cost, _ = cost_micros(self.price, prompt_tokens, sent.max_output_tokens)
+                    attempt_number -= 1
+                    continue
                 delay = self._retry_delay(failure, attempt_number)
                 if delay is None:
                     break
@@ -102,8 +130,16 @@ class RouteProvider:
                 tuple(mine),
                 result.tool_calls,
                 result.stop_reason,
+                dropped,
             )
         raise ProviderFailed(request.phase, tuple(mine), self._hint(last_failure))
+
+    def _forget_tools(self, failure: CallError) -> None:
+        self._tools = False
+        with contextlib.suppress(OSError):  # an unwritable data dir: this process remembers
+            self.tool_less.remember(
+                self.key, redact(failure.message, self.secrets), clock.now_text()
+            )
 
     def _hint(self, failure: CallError | None) -> str | None:
         if failure is None:

@@ -17,6 +17,11 @@ class Router:
         self.frozen = tuple(frozen)
         self.model = self.members[0].model if self.members else "none"
 
+    @property
+    def supports_tools(self) -> bool:
+        """True if any route could take tools; routes without them get the request without."""
+        return any(member.supports_tools for member in self.members)
+
     def complete(
         self,
         request: CompletionRequest,

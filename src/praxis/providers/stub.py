@@ -18,6 +18,7 @@ class StubProvider:
 
     name = "stub"
     model = "stub"
+    supports_tools = False  # it never calls a tool
 
     def complete(
         self,

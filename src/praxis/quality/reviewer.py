@@ -40,19 +40,34 @@ def review_goal(
     goal_id: str | None,
     timeout_seconds: float = 60,
     act_reported_done: bool = False,
+    ended_as: str | None = None,
 ) -> ReviewResult:
-    """Review the selected goal. Never raises for bad criteria data: that is a failed review."""
+    """Review the selected goal. Never raises for bad criteria data: that is a failed review.
+
+    `ended_as` is the session's outcome when it ended before its work on the goal finished
+    (awaiting approval, budget, loop guard, ...): the review is then skipped, naming the goal.
+    """
     if goal_id is None:
         summary = "Reviewer skipped because no goal was selected."
         return ReviewResult("skipped", summary, (), None, 0, False, act_reported_done)
+    if ended_as is not None:
+        summary = (
+            f"Reviewer skipped {goal_id}: the session ended {ended_as} before its work finished."
+        )
+        return ReviewResult("skipped", summary, (), goal_id, 0, False, act_reported_done)
     if not _SAFE_ID.fullmatch(goal_id):
         return _failed(
             goal_id, (f"goal id {goal_id!r} is not a valid file name",), 0, act_reported_done
         )
     path = data_dir.criteria_dir / f"{goal_id}.json"
     if not (path.exists() or path.is_symlink()):
-        summary = f"Reviewer passed {goal_id} with no criteria file."
-        return ReviewResult("passed", summary, (), goal_id, 0, False, act_reported_done)
+        reported = " although the model reported it done" if act_reported_done else ""
+        summary = (
+            f"Reviewer skipped {goal_id}: it has no criteria file, so the goal stays open"
+            f"{reported}. Add checks to goals/criteria/{goal_id}.json, or mark it done with "
+            f"`praxis goals done {goal_id}`."
+        )
+        return ReviewResult("skipped", summary, (), goal_id, 0, False, act_reported_done)
     try:
         criteria = load_criteria(path)
     except ConfigError as exc:
@@ -73,16 +88,13 @@ def review_goal(
     return ReviewResult("passed", summary, (), goal_id, checks, True, act_reported_done)
 
 
-def goal_is_complete(
-    review: ReviewResult, evals_failed: int, has_criteria: bool, act_reported_done: bool
-) -> bool:
-    """SPEC §4 "Goals complete": criteria pass (or, without criteria, act said done); no eval failed.
+def goal_is_complete(review: ReviewResult, evals_failed: int, has_criteria: bool) -> bool:
+    """A goal completes only when its criteria checks ran and passed and no eval failed — never
+    on words in a reply, and never without criteria (the operator can `goals done` it).
 
     A parent goal additionally needs all its children done; the caller checks that.
     """
     if review.goal_id is None or review.status != "passed" or evals_failed > 0:
         return False
-    if has_criteria:
-        # A pass that ran no checks (no criteria file) cannot vouch for criteria.
-        return review.checks_run > 0
-    return act_reported_done
+    # A pass that ran no checks cannot vouch for criteria.
+    return has_criteria and review.checks_run > 0

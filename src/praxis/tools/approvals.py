@@ -30,11 +30,37 @@ class ApprovalRequest(NamedTuple):
     execution_started_at: str | None = None
     result_summary: str | None = None
     session_run_key: str | None = None
+    output: str | None = None  # what the tool printed (bounded, redacted)
+    call_key: str | None = None  # the model call it answers: `<run key>:<seq>:<index>`
+
+    @property
+    def claimed_without_result(self) -> bool:
+        return self.status == "approved" and self.execution_started_at is not None
+
+    def argument_line(self, limit: int = 100) -> str:
+        """One line of what is being approved (argv, text or arguments), truncated."""
+        payload = self.payload or {}
+        argv = payload.get("argv")
+        if isinstance(argv, list):
+            text = "argv=" + " ".join(str(a) for a in argv)
+        elif isinstance(payload.get("append_text"), str):
+            text = f"text={payload['append_text']}"
+        elif payload:
+            text = "args=" + json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        else:
+            text = f"summary={self.summary}"
+        flat = " ".join(text.split())
+        return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+    def queue_line(self) -> str:
+        paths = ",".join(self.write_paths)
+        return f"#{self.id} {self.status} {self.tool_name} paths={paths} {self.argument_line()}"
 
 
 _COLUMNS = (
     "id, tool_name, summary, requested_by, write_paths, payload_json, status, status_note, "
-    "created_at, updated_at, execution_started_at, result_summary, session_run_key"
+    "created_at, updated_at, execution_started_at, result_summary, session_run_key, output, "
+    "call_key"
 )
 
 
@@ -61,6 +87,8 @@ def _row(row: sqlite3.Row) -> ApprovalRequest:
         row["execution_started_at"],
         row["result_summary"],
         row["session_run_key"],
+        row["output"],
+        row["call_key"],
     )
 
 
@@ -77,14 +105,16 @@ def create_request(
     run_key: str | None = None,
     result: str | None = None,
     claimed: bool = False,
+    call_key: str | None = None,
+    output: str | None = None,
 ) -> ApprovalRequest:
     """Insert a request. A call refused or blocked before it could run is written with its final
     status and `result` in this one statement; `claimed` inserts it already claimed for execution
     (a call that needs no approval), so a crash never leaves an unapproved `approved` row."""
     cursor = conn.execute(
         "INSERT INTO approval_requests(tool_name, summary, requested_by, write_paths, payload_json, "
-        "status, created_at, updated_at, session_run_key, result_summary, execution_started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "status, created_at, updated_at, session_run_key, result_summary, execution_started_at, "
+        "call_key, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             tool_name,
             summary,
@@ -97,6 +127,8 @@ def create_request(
             run_key,
             result,
             now if claimed else None,
+            call_key,
+            bounded_output(output) if output is not None else None,
         ),
     )
     return get_request(conn, int(cursor.lastrowid or 0))
@@ -111,6 +143,27 @@ def get_request(conn: sqlite3.Connection, request_id: int) -> ApprovalRequest:
             f"approval request {request_id} not found", "list requests with `praxis queue --all`"
         )
     return _row(row)
+
+
+def find_by_call(conn: sqlite3.Connection, call_key: str) -> ApprovalRequest | None:
+    """The request a model call made, if it got as far as a row (a resumed conversation)."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE call_key = ? ORDER BY id LIMIT 1",
+        (call_key,),
+    ).fetchone()
+    return _row(row) if row is not None else None
+
+
+def find_pending_duplicate(
+    conn: sqlite3.Connection, tool_name: str, payload: dict[str, Any]
+) -> ApprovalRequest | None:
+    """A pending request for the same tool with the same arguments (asked again while waiting)."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE status = 'pending' AND tool_name = ? "
+        "ORDER BY id",
+        (tool_name,),
+    ).fetchall()
+    return next((r for r in map(_row, rows) if (r.payload or {}) == payload), None)
 
 
 def list_requests(conn: sqlite3.Connection, include_all: bool) -> list[ApprovalRequest]:
@@ -158,14 +211,45 @@ def claim(
     return get_request(conn, request_id) if changed else None
 
 
-def finish(conn: sqlite3.Connection, request_id: int, status: str, result: str, now: str) -> None:
-    """approved → executed | failed | blocked."""
+def finish(
+    conn: sqlite3.Connection,
+    request_id: int,
+    status: str,
+    result: str,
+    now: str,
+    output: str | None = None,
+) -> None:
+    """approved → executed | failed | blocked, with what the tool printed."""
     assert status in ("executed", "failed", "blocked")
     conn.execute(
-        "UPDATE approval_requests SET status = ?, result_summary = ?, updated_at = ? "
+        "UPDATE approval_requests SET status = ?, result_summary = ?, output = ?, updated_at = ? "
         "WHERE id = ? AND status = 'approved'",
-        (status, result, now, request_id),
+        (status, result, bounded_output(output if output is not None else result), now, request_id),
     )
+
+
+def expire(conn: sqlite3.Connection, request_ids: Sequence[int], note: str, now: str) -> None:
+    """pending → rejected for requests nobody decided in time (the session waiting closed)."""
+    for request_id in request_ids:
+        conn.execute(
+            "UPDATE approval_requests SET status = 'rejected', status_note = ?, updated_at = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (note, now, request_id),
+        )
+
+
+OUTPUT_MAX_CHARS = 16_000
+
+
+def bounded_output(text: str) -> str:
+    """Tool output as stored and sent back to the model: redacted, at most OUTPUT_MAX_CHARS."""
+    from praxis.redact import redact
+
+    clean = redact(text)
+    if len(clean) <= OUTPUT_MAX_CHARS:
+        return clean
+    dropped = len(clean) - OUTPUT_MAX_CHARS
+    return clean[:OUTPUT_MAX_CHARS] + f"\n[... {dropped} more characters not kept]"
 
 
 def fail_interrupted(conn: sqlite3.Connection, now: str) -> list[int]:

@@ -1,8 +1,10 @@
 """Running one tool call: policy, loop guard, approval, execution — every call leaves a row.
 
-A model's call and an operator's approved request take the same path. Each call becomes an
-`approval_requests` row (requested_by `model` or `operator`), so the queue, CAPABILITIES.md and
-audits see every call, and an approved row is claimed before it runs (at most once).
+A model's call and an operator's approved request take the same path (policy → guard → approval
+→ run → record). Each call becomes an `approval_requests` row (requested_by `model` or
+`operator`), so the queue, CAPABILITIES.md and audits see every call; an approved row is claimed
+before it runs (at most once) and its output is stored on the row. The loop guard judges only the
+model's own requests: an execution the operator approved is never blocked.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from praxis import clock
 from praxis.app import Praxis
@@ -24,8 +26,11 @@ from praxis.tools.registry import DATA_WRITE, ToolDef
 GUARD_WINDOW = timedelta(hours=12)
 
 
+CallKind = Literal["ran", "failed", "pending", "refused", "blocked", "rejected", "interrupted"]
+
+
 class CallVerdict(NamedTuple):
-    kind: str  # ran | failed | pending | refused | blocked
+    kind: CallKind
     output: str  # what goes back to the model
     summary: str
     request_id: int | None
@@ -130,6 +135,7 @@ def handle_call(
     requested_by: str,
     run_key: str | None,
     goal_id: str | None,
+    call_key: str | None = None,
 ) -> CallVerdict:
     """A call the model made now: refuse, block, queue for approval, or run."""
     from praxis.tools.guard import check_and_record, invocation_hash
@@ -138,8 +144,10 @@ def handle_call(
     summary, paths = describe(tool, arguments)
     payload = dict(arguments)
 
-    def row(status: str, result: str | None = None, claimed: bool = False) -> int:
-        created = approvals.create_request(
+    def row(
+        status: str, result: str | None = None, claimed: bool = False
+    ) -> approvals.ApprovalRequest:
+        return approvals.create_request(
             conn,
             tool_name=tool.name,
             summary=summary,
@@ -151,14 +159,19 @@ def handle_call(
             run_key=run_key,
             result=result,
             claimed=claimed,
+            call_key=call_key,
+            output=result,
         )
-        return created.id
 
     try:
         precheck(app, tool, arguments)
     except PolicyViolation as refused:
-        request_id = row("failed", refused.message)
+        request_id = row("failed", refused.message).id
         return CallVerdict("refused", f"refused: {refused.message}", refused.message, request_id)
+    waiting = approvals.find_pending_duplicate(conn, tool.name, payload)
+    if waiting is not None:
+        # Asked again while the first is pending: answer with that one, never a second row.
+        return _pending(waiting, again=True)
     payload_json = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     verdict = check_and_record(
         conn,
@@ -167,20 +180,70 @@ def handle_call(
         run_key,
         now,
         since=clock.format_timestamp(clock.now() - GUARD_WINDOW),
+        goal_id=goal_id,
     )
     if verdict.blocked:
-        request_id = row("blocked", verdict.summary)
+        request_id = row("blocked", verdict.summary).id
         return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
     if needs_approval(app, tool, arguments):
-        request_id = row("pending")
-        return CallVerdict(
-            "pending",
-            f"Request #{request_id} is waiting for the operator's approval.",
-            f"Tool request #{request_id} ({tool.name}) is waiting for approval: {summary}",
-            request_id,
-        )
-    request_id = row("approved", claimed=True)
-    return _run_claimed(app, conn, tool, payload, request_id, run_key, goal_id)
+        return _pending(row("pending"))
+    request = row("approved", claimed=True)
+    return _run_claimed(app, conn, tool, payload, request.id, run_key, goal_id)
+
+
+def _pending(request: approvals.ApprovalRequest, again: bool = False) -> CallVerdict:
+    output = (
+        f"Already waiting for the operator's approval as #{request.id}."
+        if again
+        else f"Request #{request.id} is waiting for the operator's approval."
+    )
+    return CallVerdict(
+        "pending",
+        output,
+        f"Tool request #{request.id} ({request.tool_name}) is waiting for approval: "
+        f"{request.summary}",
+        request.id,
+    )
+
+
+INTERRUPTED = (
+    "Interrupted while it ran: it may have partly run, and it is not run again unless the "
+    "operator asks for it again."
+)
+
+
+def settled(request: approvals.ApprovalRequest) -> CallVerdict | None:
+    """The verdict a stored request already has, or None if it is approved and still to run."""
+    result = (
+        request.output or request.result_summary or f"Request #{request.id} is {request.status}."
+    )
+    if request.status == "pending":
+        return _pending(request)
+    if request.status == "rejected":
+        reason = f" Reason: {request.status_note}" if request.status_note else ""
+        text = f"The operator rejected this call (request #{request.id}); it was not run.{reason}"
+        return CallVerdict("rejected", text, f"Request #{request.id} rejected.{reason}", request.id)
+    if request.claimed_without_result:
+        return CallVerdict("interrupted", INTERRUPTED, f"#{request.id}: {INTERRUPTED}", request.id)
+    kinds: dict[str, CallKind] = {"executed": "ran", "blocked": "blocked", "failed": "failed"}
+    if request.status in kinds:
+        summary = request.result_summary or result
+        return CallVerdict(kinds[request.status], result, summary, request.id)
+    return None
+
+
+def resume_call(
+    app: Praxis,
+    conn: sqlite3.Connection,
+    request: approvals.ApprovalRequest,
+    run_key: str | None,
+    goal_id: str | None,
+) -> CallVerdict:
+    """A parked or interrupted call's verdict now: decided and run if the operator approved it."""
+    known = settled(request)
+    if known is not None:
+        return known
+    return execute_approved(app, conn, request.id, run_key, goal_id)
 
 
 def execute_approved(
@@ -190,17 +253,17 @@ def execute_approved(
     run_key: str | None,
     goal_id: str | None,
 ) -> CallVerdict:
-    """An operator-approved request selected by decide: re-checked, guarded, run at most once."""
-    from praxis.tools.guard import check_and_record, invocation_hash
+    """An operator-approved request: re-checked against policy, run at most once. The operator
+    approved it, so the loop guard neither blocks it nor counts it."""
     from praxis.tools.registry import resolve_tool
 
     now = clock.now_text()
     request = approvals.get_request(conn, request_id)
     if request.status in approvals.TERMINAL and request.session_run_key == run_key:
         # This session already ran it and was interrupted before its checkpoint: report it.
-        kind = {"executed": "ran", "blocked": "blocked"}.get(request.status, "failed")
-        summary = request.result_summary or f"Request #{request_id} is {request.status}."
-        return CallVerdict(kind, summary, summary, request_id)
+        known = settled(request)
+        assert known is not None
+        return known
     if request.status != "approved" or request.execution_started_at is not None:
         return CallVerdict(
             "refused",
@@ -211,7 +274,10 @@ def execute_approved(
     tool = resolve_tool(app, request.tool_name)
     if tool is None:
         approvals.claim(conn, request_id, now, run_key)
-        message = f"tool manifest {request.tool_name} is missing"
+        message = (
+            f"tool {request.tool_name} is no longer registered (its manifest was removed), "
+            "so nothing was run"
+        )
         approvals.finish(conn, request_id, "failed", message, now)
         return CallVerdict("failed", message, message, request_id)
     payload = dict(request.payload or {})
@@ -234,31 +300,6 @@ def execute_approved(
             f"Request #{request_id} failed policy: {refused.message}",
             request_id,
         )
-    payload_json = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-    verdict = check_and_record(
-        conn,
-        invocation_hash(tool.name, request.summary, request.write_paths, payload_json),
-        tool.name,
-        run_key,
-        now,
-        since=clock.format_timestamp(clock.now() - GUARD_WINDOW),
-    )
-    if verdict.blocked:
-        approvals.claim(conn, request_id, now, run_key)
-        approvals.finish(conn, request_id, "blocked", verdict.summary or "loop guard", now)
-        return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
-    return _execute(app, conn, tool, payload, request_id, run_key, goal_id)
-
-
-def _execute(
-    app: Praxis,
-    conn: sqlite3.Connection,
-    tool: ToolDef,
-    payload: Mapping[str, Any],
-    request_id: int,
-    run_key: str | None,
-    goal_id: str | None,
-) -> CallVerdict:
     if approvals.claim(conn, request_id, clock.now_text(), run_key) is None:
         return CallVerdict(
             "refused",
@@ -266,7 +307,23 @@ def _execute(
             f"Request #{request_id} was already claimed; nothing executed.",
             request_id,
         )
+    if tool.kind == "manifest":
+        message = no_adapter_result(tool, len(request.write_paths))
+        approvals.finish(conn, request_id, "executed", message, clock.now_text())
+        return CallVerdict("ran", message, message, request_id)
     return _run_claimed(app, conn, tool, payload, request_id, run_key, goal_id)
+
+
+def no_adapter_result(tool: ToolDef, declared_paths: int) -> str:
+    """The reference's safe execution of a registered tool that has no execution adapter."""
+    if tool.name == "internal-maintenance":
+        return "Internal maintenance completed without external side effects."
+    rehearsal = "Rehearsal required; " if tool.manifest and tool.manifest.rehearsal_required else ""
+    return (
+        f"{rehearsal}No execution adapter is installed for this tool yet. Stub execution recorded "
+        f"for approved tool {tool.name} with {declared_paths} declared write paths. No external "
+        "side effects were performed."
+    )
 
 
 def _run_claimed(
@@ -287,5 +344,7 @@ def _run_claimed(
         message = f"{tool.name} crashed: {type(crash).__name__}: {crash}"
         approvals.finish(conn, request_id, "failed", message, clock.now_text())
         return CallVerdict("failed", f"error: {message}", message, request_id)
-    approvals.finish(conn, request_id, "executed" if ok else "failed", summary, clock.now_text())
+    output = approvals.bounded_output(output)
+    status = "executed" if ok else "failed"
+    approvals.finish(conn, request_id, status, summary, clock.now_text(), output)
     return CallVerdict("ran" if ok else "failed", output, summary, request_id)

@@ -1,7 +1,9 @@
 """Loop guard (reference §8.4), with its window persisted in `tool_invocations`.
 
 The original kept the window in per-session state, and a session runs few tools, so it never
-fired in real use; here the last `window` invocations come from the database, across sessions.
+fired in real use; here the window comes from the database. It guards the MODEL: only the model's
+own requests are recorded, judged within the conversation (run key) and across sessions for the
+same goal. An execution the operator approved is never checked and never counted.
 """
 
 from __future__ import annotations
@@ -67,11 +69,21 @@ def detect(hashes: Sequence[str], tool: str, limit: int = LIMIT) -> GuardVerdict
 
 
 def recent_hashes(
-    conn: sqlite3.Connection, window: int = WINDOW, since: str | None = None
+    conn: sqlite3.Connection,
+    window: int = WINDOW,
+    since: str | None = None,
+    *,
+    run_key: str | None = None,
+    goal_id: str | None = None,
 ) -> list[str]:
-    """The last `window` recorded hashes, oldest first; with `since`, only those at or after it."""
+    """The last `window` hashes recorded in this conversation or for this goal, oldest first;
+    with `since`, only those at or after it."""
+    scopes = [("session_run_key = ?", run_key), ("goal_id = ?", goal_id)]
+    used = [(clause, value) for clause, value in scopes if value is not None]
+    where = f"WHERE {' OR '.join(c for c, _ in used)} " if used else ""
     rows = conn.execute(
-        "SELECT hash, recorded_at FROM tool_invocations ORDER BY id DESC LIMIT ?", (window,)
+        f"SELECT hash, recorded_at FROM tool_invocations {where}ORDER BY id DESC LIMIT ?",
+        (*(v for _, v in used), window),
     ).fetchall()
     if since is not None:
         cutoff = clock.parse_timestamp(since)
@@ -94,16 +106,25 @@ def check_and_record(
     limit: int = LIMIT,
     *,
     since: str | None = None,
+    goal_id: str | None = None,
 ) -> GuardVerdict:
     """Judge this invocation against the persisted window, then record it, blocked or not (so a
     blocked repeat stays blocked). Runs inside the caller's transaction: no commit here."""
-    verdict = detect([*recent_hashes(conn, window, since), hash], tool, limit)
+    recent = recent_hashes(conn, window, since, run_key=run_key, goal_id=goal_id)
+    verdict = detect([*recent, hash], tool, limit)
     cursor = conn.execute(
-        "INSERT INTO tool_invocations(hash, tool_name, session_run_key, recorded_at) "
-        "VALUES (?, ?, ?, ?)",
-        (hash, tool, run_key, now),
+        "INSERT INTO tool_invocations(hash, tool_name, session_run_key, recorded_at, goal_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (hash, tool, run_key, now, goal_id),
     )
     newest = int(cursor.lastrowid or 0)
     if newest > KEEP_ROWS and newest % 100 == 0:
         conn.execute("DELETE FROM tool_invocations WHERE id <= ?", (newest - KEEP_ROWS,))
     return verdict
+
+
+def reset(conn: sqlite3.Connection, tool: str | None = None) -> int:
+    """Forget recorded invocations (all, or one tool's); returns how many were cleared."""
+    if tool is None:
+        return conn.execute("DELETE FROM tool_invocations").rowcount
+    return conn.execute("DELETE FROM tool_invocations WHERE tool_name = ?", (tool,)).rowcount

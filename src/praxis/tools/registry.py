@@ -34,7 +34,7 @@ class ToolDef(NamedTuple):
     offered_name: str
     description: str
     parameters: Mapping[str, Any]
-    kind: str  # data-write | builtin | mcp
+    kind: str  # data-write | builtin | mcp | manifest (registered, no execution adapter)
     manifest: Manifest | None
 
     @property
@@ -118,4 +118,9 @@ def resolve_tool(app: Praxis, name: str) -> ToolDef | None:
     server_manifest = manifests.get(server)
     if tool and server_manifest is not None and server_manifest.kind == "mcp":
         return ToolDef(name, name, server_manifest.description, {}, "mcp", server_manifest)
+    registered = manifests.get(name)
+    if registered is not None and registered.kind != "mcp":
+        # A registered tool with no execution adapter (e.g. the seeded internal-maintenance):
+        # approved requests run the reference's safe no-adapter execution.
+        return ToolDef(name, name, registered.description, {}, "manifest", registered)
     return None

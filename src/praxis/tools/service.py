@@ -164,4 +164,25 @@ def decide_request(
     return decided
 
 
-__all__ = ["decide_request", "load_manifest", "register_tool", "remove_tool", "request_tool"]
+def reset_guard(app: Praxis, tool: str | None) -> int:
+    """Clear the loop guard's record (all tools, or one), with an event."""
+    from praxis.events import emit_event
+    from praxis.tools.guard import reset
+
+    cleared = reset(app.db, tool)
+    emit_event(
+        app.data_dir.events,
+        "tools:guard_reset",
+        f"Loop guard reset for {tool or 'all tools'}; {cleared} recorded call(s) cleared.",
+    )
+    return cleared
+
+
+__all__ = [
+    "decide_request",
+    "load_manifest",
+    "register_tool",
+    "remove_tool",
+    "request_tool",
+    "reset_guard",
+]

@@ -1,0 +1,138 @@
+"""The act phase's conversation, one row per message, keyed by the session's run key.
+
+Written after every model reply and every tool result, so a resumed act continues from what is
+stored. A tool row whose `content` is NULL answers a call that is still waiting (for the operator's
+approval); it is filled in once the call is decided and run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import NamedTuple
+
+from praxis.providers.base import Message, Role, ToolCall
+
+
+class StoredMessage(NamedTuple):
+    seq: int
+    role: Role
+    content: str | None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    request_id: int | None = None
+    stop_reason: str | None = None
+
+    @property
+    def waiting(self) -> bool:
+        return self.role == "tool" and self.content is None
+
+    def message(self) -> Message:
+        return Message(self.role, self.content or "", self.tool_calls, self.tool_call_id)
+
+
+def load(conn: sqlite3.Connection, run_key: str) -> list[StoredMessage]:
+    rows = conn.execute(
+        "SELECT seq, role, content, tool_calls_json, tool_call_id, request_id, stop_reason "
+        "FROM conversation_messages WHERE run_key = ? ORDER BY seq",
+        (run_key,),
+    ).fetchall()
+    return [
+        StoredMessage(
+            int(row[0]),
+            row[1],
+            row[2],
+            _calls(row[3]),
+            row[4],
+            int(row[5]) if row[5] is not None else None,
+            row[6],
+        )
+        for row in rows
+    ]
+
+
+def append(
+    conn: sqlite3.Connection,
+    run_key: str,
+    message: Message,
+    now: str,
+    *,
+    waiting: bool = False,
+    request_id: int | None = None,
+    stop_reason: str | None = None,
+) -> StoredMessage:
+    """Store the next message (committed at once: autocommit connection)."""
+    seq = int(
+        conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM conversation_messages WHERE run_key = ?",
+            (run_key,),
+        ).fetchone()[0]
+    )
+    content = None if waiting else message.content
+    calls = (
+        json.dumps(
+            [
+                {"id": c.id, "name": c.name, "arguments": dict(c.arguments)}
+                for c in message.tool_calls
+            ],
+            ensure_ascii=False,
+        )
+        if message.tool_calls
+        else None
+    )
+    conn.execute(
+        "INSERT INTO conversation_messages(run_key, seq, role, content, tool_calls_json, "
+        "tool_call_id, request_id, stop_reason, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            run_key,
+            seq,
+            message.role,
+            content,
+            calls,
+            message.tool_call_id,
+            request_id,
+            stop_reason,
+            now,
+            now,
+        ),
+    )
+    return StoredMessage(
+        seq,
+        message.role,
+        content,
+        message.tool_calls,
+        message.tool_call_id,
+        request_id,
+        stop_reason,
+    )
+
+
+def fill(conn: sqlite3.Connection, run_key: str, seq: int, content: str, now: str) -> None:
+    """Give a waiting tool row its result (only once: a filled row is never changed)."""
+    conn.execute(
+        "UPDATE conversation_messages SET content = ?, updated_at = ? "
+        "WHERE run_key = ? AND seq = ? AND content IS NULL",
+        (content, now, run_key, seq),
+    )
+
+
+def _calls(raw: str | None) -> tuple[ToolCall, ...]:
+    if not raw:
+        return ()
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        return ()
+    calls = []
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict):
+            arguments = item.get("arguments")
+            calls.append(
+                ToolCall(
+                    str(item.get("id", "")),
+                    str(item.get("name", "")),
+                    arguments if isinstance(arguments, dict) else {},
+                )
+            )
+    return tuple(calls)
