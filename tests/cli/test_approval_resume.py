@@ -219,22 +219,27 @@ def test_session_waiting_too_long_expires(cli: InProcessRunner, fake_openai: Fak
     assert fresh.lines()["resumed"] == "false"
 
 
+def _crash_during_memory_write(
+    runner: PraxisRunner, fake: FakeOpenAI, crash_at: str
+) -> dict[str, str]:
+    """A task session whose model calls memory-write, killed (-9) at `crash_at`; the env to
+    resume with."""
+    _openai(runner.data_dir)
+    fake.calls.append(("memory-write", {"text": "The ficus needs water on Mondays."}))
+    fake.script("ok", "tool_call")
+    env = {**fake.env(), **DAY}
+    crashed = runner(
+        "run", "--once", "--task", "remember the ficus", env={**env, "PRAXIS_CRASH_AT": crash_at}
+    )
+    assert crashed.returncode == -9, crashed.stderr
+    assert len(fake.requests) == 2
+    return env
+
+
 def test_kill_after_a_tool_result_continues_without_repeating_it(
     initialized: PraxisRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _openai(initialized.data_dir)
-    fake_openai.calls.append(("memory-write", {"text": "The ficus needs water on Mondays."}))
-    fake_openai.script("ok", "tool_call")
-    env = {**fake_openai.env(), **DAY}
-    crashed = initialized(
-        "run",
-        "--once",
-        "--task",
-        "remember the ficus",
-        env={**env, "PRAXIS_CRASH_AT": "act:after_tool_result"},
-    )
-    assert crashed.returncode != 0
-    assert len(fake_openai.requests) == 2
+    env = _crash_during_memory_write(initialized, fake_openai, "act:after_tool_result")
     fake_openai.text = "Noted the watering schedule."
     resumed = initialized("run", "--once", env=env)
     assert resumed.returncode == 0, resumed.stderr
@@ -253,18 +258,7 @@ def test_kill_after_a_tool_result_continues_without_repeating_it(
 def test_kill_after_the_model_asked_runs_the_call_once(
     initialized: PraxisRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _openai(initialized.data_dir)
-    fake_openai.calls.append(("memory-write", {"text": "Plumber on Friday."}))
-    fake_openai.script("ok", "tool_call")
-    env = {**fake_openai.env(), **DAY}
-    crashed = initialized(
-        "run",
-        "--once",
-        "--task",
-        "remember",
-        env={**env, "PRAXIS_CRASH_AT": "act:after_model_reply"},
-    )
-    assert crashed.returncode != 0
+    env = _crash_during_memory_write(initialized, fake_openai, "act:after_model_reply")
     resumed = initialized("run", "--once", env=env)
     assert resumed.lines()["outcome"] == "task_selected", resumed.stdout
     assert len(fake_openai.requests) == 3

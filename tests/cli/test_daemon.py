@@ -6,10 +6,8 @@ import json
 import signal
 import sqlite3
 import subprocess
-import time
-from collections.abc import Callable
 
-from tests.conftest import PraxisRunner, praxis_executable
+from tests.conftest import PraxisRunner, praxis_executable, wait_for
 
 
 def _never_quiet(runner: PraxisRunner) -> None:
@@ -21,15 +19,6 @@ def _never_quiet(runner: PraxisRunner) -> None:
 def _sessions(runner: PraxisRunner) -> int:
     with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
         return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
@@ -51,16 +40,16 @@ def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
         text=True,
     )
     try:
-        assert _wait_for(lambda: _sessions(initialized) >= 1, 30)
+        assert wait_for(lambda: _sessions(initialized) >= 1, 30)
         beat_path = initialized.data_dir / "heartbeat.json"
-        assert _wait_for(lambda: "Daemon idle" in beat_path.read_text(), 10)
+        assert wait_for(lambda: "Daemon idle" in beat_path.read_text(), 10)
         first = json.loads(beat_path.read_text())["updated_at_unix_ms"]
-        assert _wait_for(lambda: json.loads(beat_path.read_text())["updated_at_unix_ms"] > first, 5)
+        assert wait_for(lambda: json.loads(beat_path.read_text())["updated_at_unix_ms"] > first, 5)
         check = initialized("heartbeat", "check", "--max-age-seconds", "5")
         assert check.returncode == 0, check.stderr
         status = initialized("status").lines()
         assert "next_run" in status
-        assert _wait_for(lambda: _sessions(initialized) >= 2, 30)
+        assert wait_for(lambda: _sessions(initialized) >= 2, 30)
     finally:
         daemon.send_signal(signal.SIGTERM)
         out, err = daemon.communicate(timeout=30)

@@ -8,13 +8,11 @@ import re
 import signal
 import sqlite3
 import subprocess
-import time
-from collections.abc import Callable
 from typing import Any
 
 from praxis.loop.lock import run_lock
 from praxis.paths import DataDir
-from tests.conftest import PraxisRunner, praxis_executable
+from tests.conftest import PraxisRunner, praxis_executable, wait_for
 
 DAYTIME = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -38,15 +36,6 @@ def _events(runner: PraxisRunner, kind: str) -> list[dict[str, Any]]:
     return [r for r in rows if r["event"]["kind"] == kind]
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _daemon(runner: PraxisRunner, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*praxis_executable(), "--data-dir", str(runner.data_dir), "run", *args],
@@ -57,10 +46,10 @@ def _daemon(runner: PraxisRunner, *args: str, env: dict[str, str]) -> subprocess
     )
 
 
-def test_daemon_prints_one_line_per_session_as_it_runs(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
-    # A long interval: the line must arrive while the daemon idles (flushed, not buffered).
-    daemon = _daemon(initialized, "--interval-minutes", "60", env=DAYTIME)
+def _first_line(runner: PraxisRunner, *args: str, env: dict[str, str]) -> tuple[str, str, str]:
+    """Start the daemon (60-minute interval), read its first stdout line as it is printed, stop
+    it with SIGTERM; (first line, all stdout, stderr). Exits 0."""
+    daemon = _daemon(runner, "--interval-minutes", "60", *args, env=env)
     try:
         assert daemon.stdout is not None
         first = daemon.stdout.readline().rstrip("\n")
@@ -68,6 +57,13 @@ def test_daemon_prints_one_line_per_session_as_it_runs(initialized: PraxisRunner
         daemon.send_signal(signal.SIGTERM)
         out, err = daemon.communicate(timeout=30)
     assert daemon.returncode == 0, err
+    return first, out, err
+
+
+def test_daemon_prints_one_line_per_session_as_it_runs(initialized: PraxisRunner) -> None:
+    _never_quiet(initialized)
+    # A long interval: the line must arrive while the daemon idles (flushed, not buffered).
+    first, out, err = _first_line(initialized, env=DAYTIME)
     with sqlite3.connect(initialized.data_dir / "praxis.db") as conn:
         session_id = conn.execute("SELECT id FROM sessions").fetchone()[0]
     assert first == (
@@ -114,14 +110,7 @@ def test_quiet_hours_message_names_window_end_and_force(initialized: PraxisRunne
 
 def test_daemon_deferral_line(initialized: PraxisRunner) -> None:
     night = {"PRAXIS_FIXED_NOW": "2026-05-01T23:30:00Z"}
-    daemon = _daemon(initialized, "--interval-minutes", "60", "--max-sessions", "1", env=night)
-    try:
-        assert daemon.stdout is not None
-        first = daemon.stdout.readline().rstrip("\n")
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        out, err = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, err
+    first, out, _ = _first_line(initialized, "--max-sessions", "1", env=night)
     assert first == (
         "2026-05-01T23:30:00Z no session (deferred_quiet_hours): Quiet hours active "
         "(23:00–07:00 UTC); session deferred until 07:00 UTC (2026-05-02T07:00:00Z). "
@@ -188,7 +177,7 @@ def test_daemon_with_the_lock_held_elsewhere_runs_no_session(initialized: Praxis
         )
         try:
             # It keeps ticking (and idling in between) instead of counting skips as sessions.
-            assert _wait_for(lambda: len(_events(initialized, "daemon:skipped")) >= 2, 30)
+            assert wait_for(lambda: len(_events(initialized, "daemon:skipped")) >= 2, 30)
             assert daemon.poll() is None
         finally:
             daemon.send_signal(signal.SIGTERM)
@@ -208,7 +197,7 @@ def test_daemon_errors_go_to_stderr_and_events(initialized: PraxisRunner) -> Non
     goals.write_text("# Goals\n\n- [ ] G-001 no colon\n", encoding="utf-8")
     daemon = _daemon(initialized, "--interval-minutes", "0.01", env=DAYTIME)
     try:
-        assert _wait_for(lambda: len(_events(initialized, "daemon:error")) >= 1, 30)
+        assert wait_for(lambda: len(_events(initialized, "daemon:error")) >= 1, 30)
     finally:
         daemon.send_signal(signal.SIGTERM)
         out, err = daemon.communicate(timeout=30)

@@ -132,17 +132,12 @@ def tools_request(
 def tools_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """One manifest and its request history."""
     from praxis.report import Report
+    from praxis.tools.approvals import counts_by_status
     from praxis.tools.service import find_manifest
 
     praxis = app(ctx)
     m = find_manifest(praxis, name)
-    counts = {
-        row[0]: int(row[1])
-        for row in praxis.db.execute(
-            "SELECT status, COUNT(*) FROM approval_requests WHERE tool_name = ? GROUP BY status",
-            (name,),
-        )
-    }
+    counts = counts_by_status(praxis.db, name)
     report = Report().add("tool", m.name).add("description", m.description).add("kind", m.kind)
     report.add("required_level", m.required_level).add("approval", m.requires_approval)
     report.add("rehearsal", m.rehearsal_required).add(

@@ -14,6 +14,7 @@ from praxis.loop.orient import read_context
 from praxis.loop.prompts import DECIDE_MAX_OUTPUT_TOKENS, DECIDE_SYSTEM, decide_message
 from praxis.loop.state import SessionState
 from praxis.providers.base import Provider
+from praxis.tools.approvals import next_approved
 
 
 def decide(
@@ -25,32 +26,18 @@ def decide(
 ) -> None:
     state.selected_tool_name = None
     state.selected_tool_request_id = None
-    _choose(app, state, conn, provider, counter)
-    state.decided_outcome = state.last_outcome
-
-
-def _choose(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-) -> None:
     if state.requested_task:
         state.last_outcome = "task_selected"
         state.selected_goal_id = state.selected_goal_title = None
         _plan(app, state, conn, provider, counter)
         return
-    approved = conn.execute(
-        "SELECT id, tool_name, summary FROM approval_requests WHERE status = 'approved' "
-        "AND execution_started_at IS NULL ORDER BY id LIMIT 1"
-    ).fetchone()
+    approved = next_approved(conn)
     if approved is not None:
         state.last_outcome = "approved_tool_selected"
-        state.selected_tool_name = str(approved["tool_name"])
-        state.selected_tool_request_id = int(approved["id"])
+        state.selected_tool_name = approved.tool_name
+        state.selected_tool_request_id = approved.id
         state.action_summary = (
-            f"Approved tool request #{approved['id']} queued for execution: {approved['summary']}"
+            f"Approved tool request #{approved.id} queued for execution: {approved.summary}"
         )
         return
     selection = choose_goal(load_goals(app.data_dir), app.data_dir.root, clock.now())

@@ -131,6 +131,7 @@ def _run_phase(
     provider = injected or build_provider(app.config, app.data_dir, phase)
     if phase == "decide":
         decide(app, state, conn, provider, counter)
+        state.decided_outcome = state.last_outcome  # act restores it after a parked approval
     else:
         act(app, state, conn, provider, counter)
 

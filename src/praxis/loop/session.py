@@ -162,7 +162,7 @@ def _goals_still_complete(
     from praxis.errors import PraxisError
     from praxis.files import atomic_write_json
     from praxis.identity.goals import load_goals
-    from praxis.tools.approvals import list_requests
+    from praxis.tools.approvals import changed_since
 
     if task or existing is None or not existing.finished:
         return None
@@ -204,10 +204,8 @@ def _goals_still_complete(
         ended = clock.parse_timestamp(str(record.get("ended_at")))
     except PraxisError:
         return None  # a record edited by hand: run a session, which records afresh
-    for request in list_requests(app.db, include_all=True):
-        waiting = request.status == "approved" and request.execution_started_at is None
-        if waiting or clock.parse_timestamp(request.updated_at) > ended:
-            return None  # the operator decided something: let a session pick it up
+    if changed_since(app.db, clock.format_timestamp(ended)):
+        return None  # the operator decided something: let a session pick it up
     return RunResult(
         "stop_condition_met",
         False,

@@ -15,7 +15,8 @@ from praxis.events import count_events, last_event
 from praxis.operator.review_state import count_canary_records, read_review_state
 from praxis.operator.usage_window import today_usage
 from praxis.report import Report
-from praxis.storage.sessions import UsageSlice, latest_provider_usage
+from praxis.storage.provider_usage import UsageSlice, latest_provider_usage
+from praxis.tools.approvals import count_pending
 
 
 def build_status(app: Praxis) -> Report:
@@ -44,10 +45,7 @@ def build_status(app: Praxis) -> Report:
     report.add("last_outcome", state.get("last_outcome") or "none")
     report.add("repeated_reads_avoided", int(state.get("repeated_reads_avoided") or 0))
     report.add("anatomy_entries", _count(db, "SELECT COUNT(*) FROM anatomy_index"))
-    report.add(
-        "pending_approvals",
-        _count(db, "SELECT COUNT(*) FROM approval_requests WHERE status = 'pending'"),
-    )
+    report.add("pending_approvals", count_pending(db))
     report.add(
         "pending_opportunities",
         _count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'pending'"),

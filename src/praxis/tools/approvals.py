@@ -166,6 +166,56 @@ def find_pending_duplicate(
     return next((r for r in map(_row, rows) if (r.payload or {}) == payload), None)
 
 
+def next_approved(conn: sqlite3.Connection) -> ApprovalRequest | None:
+    """The oldest approved request not yet started: a session runs it (decide)."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE status = 'approved' "
+        "AND execution_started_at IS NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    return _row(row) if row is not None else None
+
+
+def changed_since(conn: sqlite3.Connection, moment: str) -> bool:
+    """True if a request waits to run, or any request changed after `moment` (RFC 3339 UTC, the
+    format every row is written in, so the text comparison is a time comparison)."""
+    row = conn.execute(
+        "SELECT 1 FROM approval_requests WHERE (status = 'approved' AND execution_started_at IS NULL) "
+        "OR updated_at > ? LIMIT 1",
+        (moment,),
+    ).fetchone()
+    return row is not None
+
+
+def count_pending(conn: sqlite3.Connection) -> int:
+    return int(
+        conn.execute("SELECT COUNT(*) FROM approval_requests WHERE status = 'pending'").fetchone()[
+            0
+        ]
+    )
+
+
+def counts_by_status(conn: sqlite3.Connection, tool_name: str) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT status, COUNT(*) FROM approval_requests WHERE tool_name = ? GROUP BY status",
+        (tool_name,),
+    )
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+def recent_for_tool(
+    conn: sqlite3.Connection, tool_name: str, limit: int, status: str | None = None
+) -> list[ApprovalRequest]:
+    """A tool's newest requests (optionally of one status), newest first."""
+    where = "tool_name = ?" + (" AND status = ?" if status else "")
+    params: tuple[Any, ...] = (tool_name, status) if status else (tool_name,)
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE {where} "
+        "ORDER BY updated_at DESC, id DESC LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    return [_row(r) for r in rows]
+
+
 def list_requests(conn: sqlite3.Connection, include_all: bool) -> list[ApprovalRequest]:
     where = "" if include_all else " WHERE status = 'pending'"
     rows = conn.execute(f"SELECT {_COLUMNS} FROM approval_requests{where} ORDER BY id").fetchall()

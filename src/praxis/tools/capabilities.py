@@ -24,13 +24,9 @@ def render_capabilities(manifests: Sequence[Manifest], conn: sqlite3.Connection)
 
 
 def _tool_block(manifest: Manifest, conn: sqlite3.Connection) -> str:
-    counts = {
-        row["status"]: int(row["n"])
-        for row in conn.execute(
-            "SELECT status, COUNT(*) AS n FROM approval_requests WHERE tool_name = ? GROUP BY status",
-            (manifest.name,),
-        )
-    }
+    from praxis.tools.approvals import counts_by_status, recent_for_tool
+
+    counts = counts_by_status(conn, manifest.name)
     if counts:
         reliability = " ".join(
             f"{status}={counts.get(status, 0)}"
@@ -38,16 +34,8 @@ def _tool_block(manifest: Manifest, conn: sqlite3.Connection) -> str:
         )
     else:
         reliability = "no request history yet"
-    recent = conn.execute(
-        "SELECT status, updated_at, summary FROM approval_requests WHERE tool_name = ? "
-        "ORDER BY updated_at DESC, id DESC LIMIT 3",
-        (manifest.name,),
-    ).fetchall()
-    rejected = conn.execute(
-        "SELECT summary, status_note FROM approval_requests WHERE tool_name = ? AND status = 'rejected' "
-        "ORDER BY updated_at DESC, id DESC LIMIT 3",
-        (manifest.name,),
-    ).fetchall()
+    recent = recent_for_tool(conn, manifest.name, 3)
+    rejected = recent_for_tool(conn, manifest.name, 3, "rejected")
     lines = [
         "",
         f"### {manifest.name}",
@@ -61,14 +49,14 @@ def _tool_block(manifest: Manifest, conn: sqlite3.Connection) -> str:
         "- Recent examples:",
     ]
     if recent:
-        lines += [f"  - [{r['status']} @ {r['updated_at']}] {r['summary']}" for r in recent]
+        lines += [f"  - [{r.status} @ {r.updated_at}] {r.summary}" for r in recent]
     else:
         lines.append("  - No requests recorded yet.")
     lines.append("- Failure modes:")
     if rejected:
-        for row in rejected:
-            note = f" ({row['status_note']})" if row["status_note"] else ""
-            lines.append(f"  - Rejected request: {row['summary']}{note}")
+        for request in rejected:
+            note = f" ({request.status_note})" if request.status_note else ""
+            lines.append(f"  - Rejected request: {request.summary}{note}")
     else:
         lines.append("  - No rejected requests recorded yet.")
     return "\n".join(lines)
