@@ -73,8 +73,9 @@ WORKDIR /var/lib/praxis
 USER praxis
 
 # heartbeat.json is refreshed by every session phase and by the daemon (`praxis run`) while idle.
-# Services that do not write it (serve, telegram, one-shots) override or disable this in
-# compose.yaml. `|| exit 1`: Docker reserves exit code 2, which praxis uses for bad usage.
+# The one-shot services in compose.yaml disable this check. `|| exit 1`: Docker reserves exit
+# code 2, which praxis uses for bad usage. Docker only reports "unhealthy"; see
+# docs/deployment.md for acting on it (`praxis watchdog`).
 HEALTHCHECK --interval=60s --timeout=10s --start-period=30s \
     CMD praxis heartbeat check --max-age-seconds 900 || exit 1
 

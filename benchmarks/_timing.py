@@ -35,3 +35,14 @@ def interleaved(
         for name, command in commands.items():
             best[name] = min(best[name], best_of(command, 1, env))
     return best
+
+
+def peak_rss_mib(command: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Peak resident memory of one run of `command` (this child only, via wait4)."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, list(command))
+    # ru_maxrss is KiB on Linux, bytes on macOS.
+    return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)

@@ -11,9 +11,14 @@ from praxis.config import env
 from praxis.config.loader import Config, database_path, load_config, state_path
 from praxis.errors import DataDirError
 from praxis.paths import DataDir, resolve_data_dir
+from praxis.redact import register_secrets
 
 if TYPE_CHECKING:
     import sqlite3
+
+# Where the dashboard keeps its generated token (read for redaction if it exists; `serve` is
+# planned: move this name to paths.DataDir when it lands).
+DASHBOARD_TOKEN_FILE = "dashboard.token"
 
 
 class Praxis:
@@ -41,7 +46,13 @@ class Praxis:
     @cached_property
     def config(self) -> Config:
         self.require_initialized()
-        return load_config(self.data_dir)
+        config = load_config(self.data_dir)
+        # Every secret this config knows is redacted at every write and print from now on.
+        register_secrets(
+            (route.key_env for route in config.routes if route.key_env),
+            (self.data_dir.file(DASHBOARD_TOKEN_FILE),),
+        )
+        return config
 
     @property
     def database_file(self) -> Path:

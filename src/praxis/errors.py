@@ -76,3 +76,18 @@ class BudgetExceeded(PraxisError):
 
 class PolicyViolation(PraxisError):
     """A tool request refused by policy: security level, circuit breaker, unsafe path (exit 1)."""
+
+
+class InvalidDataFile(DataDirError):
+    """A data-dir file Praxis reads has content it cannot use: a mistyped session state, an empty
+    or non-SQLite database (exit 2, nothing changed)."""
+
+    exit_code = EXIT_USAGE
+
+
+class UnsafeFile(DataDirError):
+    """A data-dir file is not a regular file (FIFO, device, directory) or is far too large (exit 1)."""
+
+
+class StorageError(PraxisError):
+    """The disk refused a read or write: full, read-only, permission denied (exit 1)."""

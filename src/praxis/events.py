@@ -62,5 +62,8 @@ def emit_event(path: Path, kind: str, detail: str) -> None:
     from praxis.files import append_line
     from praxis.redact import redact
 
-    record = {"emitted_at": clock.now_text(), "event": {"kind": kind, "detail": redact(detail)}}
-    append_line(path, json.dumps(record, ensure_ascii=False))
+    event = {"kind": redact(kind), "detail": redact(detail)}
+    # Redacted as data (before JSON escaping) and again as a line by append_line.
+    append_line(
+        path, json.dumps({"emitted_at": clock.now_text(), "event": event}, ensure_ascii=False)
+    )

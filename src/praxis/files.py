@@ -1,4 +1,9 @@
-"""The only module that writes files: atomic rewrites, whole-record appends, locks."""
+"""The only module that writes files: atomic rewrites, whole-record appends, locks.
+
+Every text written here (markdown records, JSON state, config edits) passes through
+`praxis.redact.redact` first: a secret value or key shape never reaches a file. Bytes written with
+`atomic_write_bytes` are the caller's business (bundles, copies).
+"""
 
 from __future__ import annotations
 
@@ -50,7 +55,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 
 
 def atomic_write_text(path: Path, text: str, *, mode: int | None = None) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+    from praxis.redact import redact
+
+    atomic_write_bytes(path, redact(text).encode("utf-8"), mode=mode)
 
 
 def atomic_write_json(path: Path, value: Any) -> None:
@@ -65,18 +72,21 @@ def write_if_missing(path: Path, text: str) -> bool:
     return True
 
 
-def append_record(path: Path, record: str) -> None:
-    """Append one whole record with a single write() call (O_APPEND), then fsync.
+def append_record(path: Path, record: str, *, mode: int | None = None) -> None:
+    """Append one whole record (redacted) with a single write() call (O_APPEND), then fsync.
 
     Never through a symlink or into a file hard-linked elsewhere: a data-dir file replaced by a
-    link must not let Praxis write outside the data dir.
+    link must not let Praxis write outside the data dir. `mode` (e.g. 0o600 for a log) is applied
+    to a new file and enforced on an existing one.
     """
     from praxis.errors import DataDirError
+    from praxis.redact import redact
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = record.encode("utf-8")
+    data = redact(record).encode("utf-8")
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        fd = os.open(path, flags, 0o644 if mode is None else mode)
     except OSError as exc:
         if path.is_symlink():
             raise DataDirError(
@@ -90,6 +100,8 @@ def append_record(path: Path, record: str) -> None:
                 f"refusing to append to {path}: it has more than one hard link",
                 f"replace {path} with a regular file that is not linked elsewhere",
             )
+        if mode is not None:
+            os.fchmod(fd, mode)
         os.write(fd, data)
         os.fsync(fd)
     finally:

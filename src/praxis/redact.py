@@ -1,31 +1,151 @@
-"""Redact secrets (API keys, bot tokens, Authorization values) from any text we print or store."""
+"""Redact secrets from any text Praxis prints or stores: one function for every boundary.
+
+Two kinds of secret are masked with `[REDACTED]`:
+- the VALUES of every secret Praxis knows: each route's `api_key_env`, the Telegram bot token, the
+  dashboard token (environment or `.env`, looked up at each call so a changed environment counts),
+  plus literal values registered from token files. `redact()` uses them by default, so no caller
+  has to pass them; config loading registers the route names (`register_secrets`).
+- common key SHAPES: `sk-…`, Telegram bot tokens, `Authorization` / `x-api-key` values, GitHub,
+  AWS, Slack and Google keys, PEM private keys, `SOME_API_KEY=value` assignments.
+
+Start-up cost matters (`praxis status` prints through here): each shape is compiled only when its
+literal trigger occurs in the text, so plain output costs a few substring checks.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
-_PATTERNS = (
-    re.compile(r"sk-(?:ant-)?[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"\b\d{6,12}:[A-Za-z0-9_\-]{30,}\b"),  # Telegram bot token
-    re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer\s+)?[^\s\"',]+"),
-    re.compile(r"(?i)(x-api-key\s*[:=]\s*)[^\s\"',]+"),
-    re.compile(r"/bot[0-9]{6,12}:[A-Za-z0-9_\-]+"),
+MASK = "[REDACTED]"
+# Registered values shorter than this are ignored: short strings ("admin", "12345") occur in
+# ordinary text and masking them everywhere would do more harm than good (too many false hits).
+MIN_SECRET_CHARS = 8
+# Values passed explicitly by a caller (who knows they are secrets) only need this many.
+MIN_EXPLICIT_CHARS = 6
+
+_names: set[str] = set()  # variables whose values are secrets (beyond env.SECRET_NAMES)
+_values: set[str] = set()  # literal values (token files, register_values)
+
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _bot_token_trigger(text: str) -> bool:
+    """A digit, a colon, then 30 token characters: the only texts worth the bot-token regex."""
+    at = text.find(":")
+    while at != -1:
+        if at and text[at - 1].isdigit():
+            tail = text[at + 1 : at + 31]
+            if len(tail) == 30 and _TOKEN_CHARS.issuperset(tail):
+                return True
+        at = text.find(":", at + 1)
+    return False
+
+
+Trigger = tuple[str, ...] | Callable[[str], bool]
+
+# (trigger, pattern, replacement). A tuple trigger is a set of literals, any of which must occur
+# in the text (in the lower-cased text when the pattern is case-insensitive, `(?i)`); the
+# replacement may keep group 1 (the `name:` part) with `\1`. No pattern consumes a quote or a
+# backslash, so redacting JSON or TOML text keeps it valid.
+_SHAPES: tuple[tuple[Trigger, str, str], ...] = (
+    (("/bot",), r"/bot[0-9]{6,12}:[A-Za-z0-9_\-]+", "/bot" + MASK),
+    (("sk-",), r"(?<![A-Za-z0-9])sk-(?:ant-)?[A-Za-z0-9_\-]{8,}", MASK),
+    (_bot_token_trigger, r"\b\d{6,12}:[A-Za-z0-9_\-]{30,}\b", MASK),
+    (("authorization",), r"(?i)(authorization\s*[:=]\s*)(?:bearer\s+)?[^\s\"',\\]+", r"\1" + MASK),
+    (("x-api-key",), r"(?i)(x-api-key\s*[:=]\s*)[^\s\"',\\]+", r"\1" + MASK),
+    (
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})",
+        MASK,
+    ),
+    (("AKIA", "ASIA"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", MASK),
+    (("xox",), r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", MASK),
+    (("AIza",), r"\bAIza[0-9A-Za-z_\-]{35}", MASK),
+    (
+        ("PRIVATE KEY-----",),
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----[^\"]*?-----END [A-Z ]*PRIVATE KEY-----",
+        MASK,
+    ),
+    (
+        ("KEY", "TOKEN", "SECRET", "PASSWORD"),
+        r"\b([A-Z][A-Z0-9_]*(?:API_KEY|APIKEY|TOKEN|SECRET|PASSWORD)\s*=\s*[\"']?)[^\s\"'\\]{8,}",
+        r"\1" + MASK,
+    ),
 )
+_compiled: dict[str, re.Pattern[str]] = {}
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Replace known secret shapes and any literal secret values with `[REDACTED]`."""
-    for secret in secrets:
-        if secret and len(secret) >= 6:
-            text = text.replace(secret, "[REDACTED]")
-    for pattern in _PATTERNS:
-        text = pattern.sub(_replacement, text)
+def register_secrets(names: Iterable[str] = (), files: Iterable[Path] = ()) -> None:
+    """Add variables whose values are secrets (e.g. each route's `api_key_env`) and token files
+    whose contents are (e.g. the dashboard token). Process-wide; nothing is ever unregistered."""
+    from praxis.config import env
+
+    _names.update(n for n in names if n)
+    register_values(env.secret_values(files=files))
+
+
+def register_values(values: Iterable[str]) -> None:
+    """The hook for any other secret a component holds (e.g. a token it generated)."""
+    _values.update(v.strip() for v in values if len(v.strip()) >= MIN_SECRET_CHARS)
+
+
+def known_secrets() -> tuple[str, ...]:
+    """Every secret value known now (registered values + current env/.env values), longest first."""
+    from praxis.config import env
+
+    found = {v for v in env.secret_values(_names) if len(v) >= MIN_SECRET_CHARS} | _values
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """Replace every known secret value, any value in `secrets`, and every key shape with
+    `[REDACTED]`."""
+    if not text:
+        return text
+    explicit = [s for s in secrets if s and len(s) >= MIN_EXPLICIT_CHARS]
+    for secret in sorted({*explicit, *known_secrets()}, key=len, reverse=True):
+        for form in _forms(secret):
+            if form in text:
+                text = text.replace(form, MASK)
+    lowered: str | None = None
+    for trigger, source, replacement in _SHAPES:
+        if callable(trigger):
+            if not trigger(text):
+                continue
+        else:
+            haystack = text
+            if source.startswith("(?i)"):
+                lowered = text.lower() if lowered is None else lowered
+                haystack = lowered
+            if not any(literal in haystack for literal in trigger):
+                continue
+        pattern = _compiled.get(source)
+        if pattern is None:
+            pattern = _compiled[source] = re.compile(source)
+        text = pattern.sub(replacement, text)
+        lowered = None
     return text
 
 
-def _replacement(match: re.Match[str]) -> str:
-    if match.re.groups:
-        return (match.group(1) or "") + "[REDACTED]"
-    if match.group(0).startswith("/bot"):
-        return "/bot[REDACTED]"
-    return "[REDACTED]"
+def redact_value(value: Any) -> Any:
+    """`redact` applied to every string inside JSON-like data (dict keys too)."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact_value(k): redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(v) for v in value]
+    return value
+
+
+def _forms(secret: str) -> tuple[str, ...]:
+    """The value as written, and as it appears inside JSON text when escaping changes it."""
+    if secret.isascii() and secret.isprintable() and '"' not in secret and "\\" not in secret:
+        return (secret,)
+    import json
+
+    escaped = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    return (secret, *sorted(escaped - {secret}))

@@ -32,10 +32,18 @@ class Report:
         return self
 
     def to_text(self) -> str:
-        return "\n".join(f"{k}: {v}" if k else v for k, v in self.lines)
+        """The lines, with every secret redacted (this is what reaches stdout)."""
+        from praxis.redact import redact
+
+        return redact("\n".join(f"{k}: {v}" if k else v for k, v in self.lines))
 
     def to_json(self) -> str:
-        return json.dumps(self.data, indent=2, ensure_ascii=False, default=str)
+        """The JSON object; strings redacted as data, so escaping cannot hide a secret."""
+        from praxis.redact import redact, redact_value
+
+        return redact(
+            json.dumps(redact_value(self.data), indent=2, ensure_ascii=False, default=str)
+        )
 
 
 def _text(value: object) -> str:

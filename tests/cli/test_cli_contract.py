@@ -59,10 +59,9 @@ def test_unknown_flag_is_usage_error(initialized: PraxisRunner) -> None:
 @pytest.mark.parametrize(
     "args",
     [
-        ["memory", "list"],
         ["learn", "list"],
         ["serve"],
-        ["export", "state", "--output", "x"],
+        ["argus"],
     ],
 )
 def test_planned_commands_say_not_available(initialized: PraxisRunner, args: list[str]) -> None:

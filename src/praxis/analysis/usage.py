@@ -33,11 +33,14 @@ class UsageRow(NamedTuple):
 def usage_window(
     conn: sqlite3.Connection, days: int, by: str | None
 ) -> tuple[str, UsageRow, list[UsageRow]]:
-    """(since, totals, rows grouped by `by`) over the last `days` days of attempts."""
+    """(since, totals, rows grouped by `by`) over the last `days` days of attempts, as charged:
+    open reservations (`in_flight`) and unknown outcomes at their worst-case estimate. Failures
+    are settled attempts that failed (an unknown outcome is counted apart, see `open_and_unknown`)."""
     since = clock.format_timestamp(clock.now() - timedelta(days=days))
     group = GROUPS.get(by or "provider", GROUPS["provider"])
     sql = (
-        f"SELECT {group} AS grp, COUNT(*), SUM(1 - a.success), COALESCE(SUM(a.input_tokens), 0), "
+        f"SELECT {group} AS grp, COUNT(*), SUM(a.state = 'settled' AND a.success = 0), "
+        "COALESCE(SUM(a.input_tokens), 0), "
         "COALESCE(SUM(a.output_tokens), 0), COALESCE(SUM(a.estimated_cost_micros), 0), "
         "COALESCE(SUM(1 - a.cost_known), 0) "
         "FROM provider_attempts a "
@@ -51,3 +54,19 @@ def usage_window(
         *(sum(getattr(r, field) for r in rows) for field in UsageRow._fields[1:]),
     )
     return since, totals, rows
+
+
+class Reservations(NamedTuple):
+    in_flight: int  # attempts on the wire now (or whose process died, until the next metered start)
+    unknown: int  # attempts whose process died on the wire, charged at their estimate
+    unknown_tokens: int
+    unknown_cost_micros: int
+
+
+def open_and_unknown(conn: sqlite3.Connection, since: str) -> Reservations:
+    from praxis.storage.attempts import in_flight_count, unknown_outcomes
+
+    unknown = unknown_outcomes(conn, since)
+    return Reservations(
+        in_flight_count(conn), unknown.attempts, unknown.tokens, unknown.cost_micros
+    )

@@ -48,11 +48,49 @@ def ask(
         emit(ask_report(result, as_json), as_json)
         return
     # --stream: the answer is printed as it arrives, then the usual lines without `answer:`.
-    result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy, on_text=_write_live)
-    sys.stdout.write("\n")
+    live = LiveAnswer()
+    try:
+        result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy, on_text=live)
+    finally:
+        live.end_line()  # a cut answer, then the error, each on its own line
+    live.finish(result.reply.text)
     emit(ask_report(result, as_json=False, include_answer=False))
 
 
-def _write_live(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+class LiveAnswer:
+    """Prints an answer's text as it arrives. When an attempt fails after part of its answer was
+    printed (`void`), the retry's text starts on a fresh line after `(retrying)` on stderr: it
+    never runs on from the cut text."""
+
+    def __init__(self) -> None:
+        self.printed = ""  # of the current attempt
+        self.voided = False
+        self.open_line = False
+
+    def __call__(self, text: str) -> None:
+        if self.voided:
+            self.end_line()
+            sys.stderr.write("(retrying)\n")
+            sys.stderr.flush()
+            self.voided = False
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        self.printed += text
+        self.open_line = not text.endswith("\n")
+
+    def void(self) -> None:
+        if self.printed:
+            self.voided = True
+            self.printed = ""
+
+    def finish(self, answer: str) -> None:
+        """The answer succeeded: print it whole if it was not streamed (or only a void one was)."""
+        if not self.printed and answer:
+            self(answer)
+        self.end_line()
+
+    def end_line(self) -> None:
+        if self.open_line:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+            self.open_line = False

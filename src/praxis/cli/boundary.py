@@ -46,12 +46,50 @@ def guarded(args: list[str], body: Callable[[], int]) -> int:
             import traceback
 
             traceback.print_exc()
+        true_error = _storage_error(args, exc)
+        if true_error is not None:  # a full, read-only or forbidden disk is not a crash
+            _say_error(true_error.message, true_error.hint)
+            return true_error.exit_code
+        if _debug_enabled(args):
             return EXIT_FAILED
         log = _write_crash_log(args)
-        _say_error(
-            f"internal error: {type(exc).__name__}: {exc}", f"details in {log}; rerun with --debug"
-        )
+        where = f"details in {log}; " if log is not None else ""
+        _say_error(f"internal error: {type(exc).__name__}: {exc}", f"{where}rerun with --debug")
         return EXIT_FAILED
+
+
+def _storage_error(args: list[str], exc: Exception) -> PraxisError | None:
+    """ENOSPC / EROFS / EACCES / EDQUOT, and SQLite's full / read-only / cannot-open errors, as
+    what they are (`praxis.io_errors`), naming the file: the error's, the writer's, the
+    database this process opened, or at least the data dir."""
+    if not isinstance(exc, OSError) and type(exc).__module__ != "sqlite3":
+        return None
+    try:
+        from praxis.io_errors import is_corruption, storage_error
+        from praxis.paths import resolve_data_dir
+
+        db = sys.modules.get("praxis.storage.db")
+        db_path = db.opened_path() if db is not None else None
+        try:
+            fallback: Path | None = resolve_data_dir(_data_dir_option(args))
+        except PraxisError:
+            fallback = None
+        found = storage_error(exc, db_path, fallback)
+        if found is None and db is not None and db_path is not None and is_corruption(exc):
+            return db.database_error(db_path, exc, "database {path} failed")  # type: ignore[no-any-return]
+        return found
+    except Exception:  # describing the error must never hide it
+        return None
+
+
+def _data_dir_option(args: list[str]) -> str | None:
+    option = None
+    for index, arg in enumerate(args):
+        if arg == "--data-dir" and index + 1 < len(args):
+            option = args[index + 1]
+        elif arg.startswith("--data-dir="):
+            option = arg.split("=", 1)[1]
+    return option
 
 
 def _run_click(args: list[str]) -> int:
@@ -76,42 +114,59 @@ def _run_click(args: list[str]) -> int:
     return int(result) if isinstance(result, int) else 0
 
 
-def _write_crash_log(args: list[str]) -> Path:
-    import tempfile
+def _write_crash_log(args: list[str]) -> Path | None:
+    """Append the command line and traceback, redacted, to `praxis-errors.log` (mode 600) in the
+    data dir's logs/, else in the per-user state dir (mode 700); never a shared /tmp file.
+    None when neither can take it (the error line still says what happened)."""
     import traceback
 
     from praxis import clock
     from praxis.files import append_record
     from praxis.redact import redact
 
-    text = redact(traceback.format_exc())
-    log_dir = _log_dir(args)
-    path = log_dir / "praxis-errors.log"
     try:
         stamp = clock.now_text()
     except PraxisError:
         stamp = "unknown-time"
-    try:
-        append_record(path, f"--- {stamp} praxis {' '.join(args)}\n{text}\n")
-    except OSError:
-        path = Path(tempfile.gettempdir()) / "praxis-errors.log"
-        append_record(path, f"--- {stamp}\n{text}\n")
-    return path
+    record = redact(f"--- {stamp} praxis {' '.join(args)}\n{traceback.format_exc()}\n")
+    for directory in _log_dirs(args):
+        path = directory / "praxis-errors.log"
+        try:
+            _private_dir(directory)
+            append_record(path, record, mode=0o600)
+        except (OSError, PraxisError):
+            continue
+        return path
+    return None
 
 
-def _log_dir(args: list[str]) -> Path:
-    import tempfile
-
+def _log_dirs(args: list[str]) -> list[Path]:
+    """The data dir's logs/ (when the data dir exists), then $XDG_STATE_HOME/praxis or
+    ~/.local/state/praxis."""
+    from praxis.config import env
     from praxis.paths import resolve_data_dir
 
-    option = None
-    for index, arg in enumerate(args):
-        if arg == "--data-dir" and index + 1 < len(args):
-            option = args[index + 1]
-        elif arg.startswith("--data-dir="):
-            option = arg.split("=", 1)[1]
+    found: list[Path] = []
     try:
-        root = resolve_data_dir(option)
+        root = resolve_data_dir(_data_dir_option(args))
     except PraxisError:
-        return Path(tempfile.gettempdir())
-    return root / "logs" if root.is_dir() else Path(tempfile.gettempdir())
+        root = None
+    if root is not None and root.is_dir():
+        found.append(root / "logs")
+    state, home = env.get("XDG_STATE_HOME"), env.get("HOME")
+    if state and Path(state).is_absolute():
+        found.append(Path(state) / "praxis")
+    elif home:
+        found.append(Path(home) / ".local" / "state" / "praxis")
+    return found
+
+
+def _private_dir(directory: Path) -> None:
+    """Create `directory` (mode 700), or make an existing one of ours private. Raises OSError
+    when it cannot be used (e.g. it belongs to another user)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = directory.stat()
+    if info.st_uid != os.getuid():
+        raise PermissionError(f"{directory} belongs to another user")
+    if info.st_mode & 0o077:
+        directory.chmod(0o700)

@@ -40,27 +40,6 @@ def _arg(name: str, **attrs: object) -> click.Argument:
     return click.Argument([name], **attrs)  # type: ignore[arg-type]
 
 
-memory = _group(
-    "memory",
-    "Search and curate memories.",
-    [
-        _planned(
-            "search",
-            "Search memories.",
-            _arg("query", nargs=-1, required=True),
-            _opt("--limit", type=int, default=10),
-            _json(),
-        ),
-        _planned("add", "Add a memory.", _arg("text", nargs=-1, required=True), _opt("--tags")),
-        _planned(
-            "list", "List memories.", _opt("--tier", type=click.Choice(["hot", "cold", "ops"]))
-        ),
-        _planned("forget", "Forget a memory.", _arg("id", type=int)),
-        _planned("consolidate", "Merge old hot memories into cold memories."),
-        _planned("resolve", "Mark a known bug resolved.", _arg("id", type=int)),
-    ],
-)
-
 learn = _group(
     "learn",
     "Learning notes, runs and opportunities.",
@@ -73,43 +52,8 @@ learn = _group(
     ],
 )
 
-agents = _group(
-    "agents",
-    "View or extend AGENTS.md.",
-    [
-        _planned("view", "Print AGENTS.md."),
-        _planned(
-            "add",
-            "Add a note to a section.",
-            _opt(
-                "--section",
-                type=click.Choice(["workflow", "gotcha", "handoff"]),
-                default="workflow",
-            ),
-            _opt("--note", multiple=True, required=True),
-        ),
-    ],
-)
-
-boundaries = _group(
-    "boundaries",
-    "Hard limits recorded in IDENTITY.md and their weekly review.",
-    [
-        _planned("show", "Show boundaries and review state.", _json()),
-        _planned("add", "Add a boundary rule.", _arg("rule", nargs=-1, required=True)),
-        _planned("confirm", "Confirm the weekly boundary review.", _opt("--note")),
-    ],
-)
-
 argus = _planned(
     "argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json()
-)
-
-watchdog = _planned(
-    "watchdog",
-    "Supervise a daemon: restart on exit or stale heartbeat.",
-    _opt("--max-age-seconds", type=int, default=900, show_default=True),
-    _arg("command", nargs=-1, required=True),
 )
 
 telegram = _group(
@@ -138,41 +82,4 @@ serve = _planned(
     "Serve the local dashboard.",
     _opt("--host", default="127.0.0.1", show_default=True),
     _opt("--port", type=int, default=8787, show_default=True),
-)
-
-export = _group(
-    "export",
-    "Export state bundles and audits.",
-    [
-        _planned(
-            "state",
-            "Export the data dir.",
-            _opt("--output", required=True),
-            _opt("--overwrite", is_flag=True),
-        ),
-        _planned(
-            "audit",
-            "Export an audit report.",
-            _opt("--output", required=True),
-            _opt("--days", type=int, default=7, show_default=True),
-            _opt("--overwrite", is_flag=True),
-        ),
-    ],
-)
-
-import_ = _planned(
-    "import",
-    "Import a state bundle.",
-    _opt("--input", required=True),
-    _opt("--overwrite", is_flag=True),
-)
-
-snapshots = _group(
-    "snapshots",
-    "Daily snapshots of the data dir.",
-    [
-        _planned("list", "List snapshots.", _json()),
-        _planned("create", "Create a snapshot now."),
-        _planned("prune", "Apply retention."),
-    ],
 )

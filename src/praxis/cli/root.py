@@ -27,18 +27,18 @@ COMMANDS = {
     "queue": "tools:queue",
     "approve": "tools:approve",
     "reject": "tools:reject",
+    "export": "archive:export",
+    "import": "archive:import_",
+    "snapshots": "archive:snapshots",
+    "agents": "agents:agents",
+    "boundaries": "boundaries:boundaries",
+    "memory": "memory:memory",
+    "watchdog": "watchdog:watchdog",
     # Planned commands: registered so --help shows the whole surface (see cli/planned.py).
-    "memory": "planned:memory",
     "learn": "planned:learn",
-    "agents": "planned:agents",
-    "boundaries": "planned:boundaries",
     "argus": "planned:argus",
-    "watchdog": "planned:watchdog",
     "telegram": "planned:telegram",
     "serve": "planned:serve",
-    "export": "planned:export",
-    "snapshots": "planned:snapshots",
-    "import": "planned:import_",
 }
 
 
@@ -55,6 +55,35 @@ class LazyGroup(click.Group):
         command = getattr(module, attribute)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Working commands first; the planned ones under their own heading, never beside them."""
+        rows: dict[bool, list[tuple[str, click.Command]]] = {False: [], True: []}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows[is_planned(name)].append((name, command))
+        names = [name for group in rows.values() for name, _ in group]
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        for planned, title in ((False, "Commands"), (True, PLANNED_HEADING)):
+            if rows[planned]:
+                with formatter.section(title):
+                    formatter.write_dl(
+                        [
+                            (name, command.get_short_help_str(limit))
+                            for name, command in rows[planned]
+                        ]
+                    )
+
+
+PLANNED_HEADING = "Planned (not available yet)"
+
+
+def is_planned(name: str) -> bool:
+    """A command registered for --help whose module is still cli/planned.py."""
+    return COMMANDS.get(name, "").startswith("planned:")
 
 
 @click.group(

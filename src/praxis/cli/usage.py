@@ -20,8 +20,9 @@ from praxis.cli.common import app, emit, json_option
 @json_option
 @click.pass_context
 def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
-    """Token and cost ledger (every attempt, including failed ones and asks)."""
-    from praxis.analysis.usage import usage_window
+    """Token and cost ledger (every attempt, including failed ones and asks; attempts on the
+    wire and unknown outcomes are charged at their worst-case estimate)."""
+    from praxis.analysis.usage import open_and_unknown, usage_window
     from praxis.operator.usage_window import local_month_start, today_usage, usage_since
     from praxis.report import Report
 
@@ -40,6 +41,18 @@ def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
         {"input": totals.input_tokens, "output": totals.output_tokens},
     )
     report.add("est_cost_usd", _cost(totals.cost_micros, totals.unknown_cost_attempts))
+    held = open_and_unknown(praxis.db, since)
+    report.add("in_flight", held.in_flight)
+    report.add(
+        "unknown_outcome",
+        f"{held.unknown} attempts charged at estimate "
+        f"(tokens={held.unknown_tokens} est_cost_usd={held.unknown_cost_micros / 1e6:.6f})",
+        {
+            "attempts": held.unknown,
+            "tokens": held.unknown_tokens,
+            "est_cost_usd": held.unknown_cost_micros / 1e6,
+        },
+    )
     today = today_usage(praxis.db, config.settings.instance.timezone)
     month = usage_since(praxis.db, local_month_start(config.settings.instance.timezone))
     budgets = config.budgets

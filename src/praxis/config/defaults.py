@@ -47,10 +47,16 @@ freeze_on_model_regression = false
 max_tool_calls = 8
 canary_max_age_days = 7
 approval_wait_hours = 72  # a session parked on an approval closes as approval_expired after this
+max_reply_bytes = 200000  # a model reply larger than this is refused (never read on or stored)
 
 [memory]
-hot_days = 14
-hot_capacity = 500
+hot_days = 14  # hot memories older than this move to cold memory (daily consolidation)
+hot_capacity = 500  # ... and so do the oldest beyond this many
+max_chars = 600  # a stored memory and a JOURNAL.md summary are cut to this many characters
+merge_similarity = 0.8  # near-duplicates (token-set similarity) merge into one cold memory
+decay_after_days = 90  # cold memories not reinforced for this long lose weight, once a day
+decay_factor = 0.97
+decay_floor = 0.25
 
 [tools.shell]  # the built-in shell tool: argv only (no shell string), run in workspace/
 allowed_commands = ["ls", "cat", "head", "tail", "wc", "grep", "date", "echo", "pwd"]

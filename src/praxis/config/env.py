@@ -7,6 +7,7 @@ Values come from the process environment, then from an optional `.env` file in t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 _dotenv: dict[str, str] = {}
@@ -48,15 +49,15 @@ def parse_dotenv(text: str) -> dict[str, str]:
 
 
 def load_dotenv(path: Path) -> None:
-    """Load a data dir's `.env` (silently absent)."""
+    """Load a data dir's `.env` (silently absent). A FIFO, device or directory in its place is
+    refused (UnsafeFile) instead of hanging every command."""
     global _dotenv
+    from praxis.safe_read import CONFIG_MAX_BYTES, read_text_regular
+
+    _dotenv = {}
     try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        _dotenv = {}
-        return
+        text = read_text_regular(path, max_bytes=CONFIG_MAX_BYTES)
     except (OSError, UnicodeDecodeError):
-        _dotenv = {}
         return
     _dotenv = parse_dotenv(text)
 
@@ -64,3 +65,40 @@ def load_dotenv(path: Path) -> None:
 def clear_dotenv() -> None:
     global _dotenv
     _dotenv = {}
+
+
+# Variables whose values are secrets whatever the config says; each route's `api_key_env` adds its
+# own name (see praxis.redact.register_secrets).
+SECRET_NAMES = (
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "PRAXIS_TELEGRAM_BOT_TOKEN",
+    "PRAXIS_DASHBOARD_TOKEN",
+)
+_TOKEN_FILE_MAX_BYTES = 4096
+
+
+def secret_values(names: Iterable[str] = (), files: Iterable[Path] = ()) -> tuple[str, ...]:
+    """The values of the secret variables (SECRET_NAMES plus `names`) from the process environment
+    or `.env`, and the contents of the token `files` that exist (regular files only: a FIFO in
+    their place must not hang start-up). Blank values are left out."""
+    values = [get(name) for name in (*SECRET_NAMES, *names)]
+    values += [_read_token_file(path) for path in files]
+    return tuple(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+
+def _read_token_file(path: Path) -> str | None:
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, _TOKEN_FILE_MAX_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 from praxis.config.toml_source import TomlSource
 from praxis.errors import ConfigError
+
+# Whole numbers must fit SQLite's INTEGER and JSON's exact range; other numbers must be finite and
+# of a size any duration or amount could have (1e12 seconds is 31,000 years).
+MAX_INTEGER = 2**53
+MAX_NUMBER = 1e12
 
 
 class TableReader(NamedTuple):
@@ -55,7 +61,7 @@ class TableReader(NamedTuple):
             )
         return value
 
-    def integer(self, key: str, default: int | None = None) -> int:
+    def integer(self, key: str, default: int | None = None, maximum: int | None = None) -> int:
         value = self.values.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             if value is None:
@@ -63,11 +69,14 @@ class TableReader(NamedTuple):
             raise self.fail(
                 key, f"{self._name(key)} must be a whole number", f"write {key} = <number>"
             )
+        self._check_range(key, value, maximum if maximum is not None else MAX_INTEGER)
         return value
 
-    def positive_integer(self, key: str, default: int, example: int | None = None) -> int:
+    def positive_integer(
+        self, key: str, default: int, example: int | None = None, maximum: int | None = None
+    ) -> int:
         """A whole number > 0 (`{table}.{key} must be greater than 0`)."""
-        value = self.integer(key, default)
+        value = self.integer(key, default, maximum)
         if value <= 0:
             raise self.fail(
                 key,
@@ -76,22 +85,39 @@ class TableReader(NamedTuple):
             )
         return value
 
-    def positive_number(self, key: str, default: float) -> float:
-        """A number > 0 (`{table}.{key} must be greater than 0`)."""
-        value = self.number(key, default)
+    def positive_number(self, key: str, default: float, maximum: float | None = None) -> float:
+        """A finite number > 0 (`{table}.{key} must be greater than 0`)."""
+        value = self.number(key, default, maximum)
         if value <= 0:
             raise self.fail(
                 key, f"{self._name(key)} must be greater than 0", f"set {key} = {default:g}"
             )
         return value
 
-    def number(self, key: str, default: float | None = None) -> float:
+    def number(self, key: str, default: float | None = None, maximum: float | None = None) -> float:
+        """A finite number: TOML's `nan` and `inf` are refused (they pass every `<` check)."""
         value = self.values.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             if value is None:
                 raise self.fail(key, f"{self._name(key)} is required", f"add {key} = <number>")
             raise self.fail(key, f"{self._name(key)} must be a number", f"write {key} = <number>")
+        if isinstance(value, float) and not math.isfinite(value):
+            example = f"{default:g}" if default is not None else "<number>"
+            raise self.fail(
+                key,
+                f"{self._name(key)} must be a finite number, got {value}",
+                f"write {key} = {example}",
+            )
+        self._check_range(key, value, maximum if maximum is not None else MAX_NUMBER)
         return float(value)
+
+    def _check_range(self, key: str, value: float, maximum: float) -> None:
+        if abs(value) > maximum:
+            raise self.fail(
+                key,
+                f"{self._name(key)} is out of range ({_show(value)}); the limit is {_show(maximum)}",
+                f"write {key} = <a number up to {_show(maximum)}>",
+            )
 
     def optional_number(self, key: str) -> float | None:
         if key not in self.values:
@@ -113,3 +139,12 @@ class TableReader(NamedTuple):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise self.fail(key, f"{name} must be an array of tables", f"use [[{name}]] entries")
         return [TableReader(self.source, name, entry, index) for index, entry in enumerate(value)]
+
+
+def _show(value: float) -> str:
+    """A number as an operator wrote it: 86,400 or 1e+300, never 86400.0."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    if abs(value) < 1e15 and value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"

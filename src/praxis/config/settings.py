@@ -9,6 +9,8 @@ from praxis.config.reader import TableReader
 from praxis.config.toml_source import TomlSource
 
 BACKENDS = ("stub", "claude", "openai", "ollama", "router")
+MAX_DAYS = 36_500  # day counts beyond a century only overflow date arithmetic
+MAX_TIMEOUT_SECONDS = 86_400.0
 BACKEND_LIST_TEXT = '"stub", "claude", "openai", "ollama", or "router"'
 
 
@@ -50,6 +52,9 @@ class RuntimeSettings(NamedTuple):
     snapshot_retention_count: int = 7
 
 
+MAX_REPLY_BYTES = 100_000_000
+
+
 class AgentSettings(NamedTuple):
     backend: str = "stub"
     context_ceiling_pct: float = 0.8
@@ -60,6 +65,7 @@ class AgentSettings(NamedTuple):
     max_tool_calls: int = 8
     canary_max_age_days: int = 7
     approval_wait_hours: float = 72.0
+    max_reply_bytes: int = 200_000  # a provider reply larger than this is refused, never stored
 
 
 class ContextSettings(NamedTuple):
@@ -70,6 +76,11 @@ class ContextSettings(NamedTuple):
 class MemorySettings(NamedTuple):
     hot_days: int = 14
     hot_capacity: int = 500
+    max_chars: int = 600  # a stored memory / journal summary is cut to this many characters
+    merge_similarity: float = 0.8  # token-set similarity at which consolidation merges memories
+    decay_after_days: int = 90  # cold memories not reinforced for this long decay (once a day)
+    decay_factor: float = 0.97
+    decay_floor: float = 0.25
 
 
 class ShellSettings(NamedTuple):
@@ -102,8 +113,8 @@ class Settings(NamedTuple):
     shell: ShellSettings = ShellSettings()
 
     def resolve(self, root: Path, value: str) -> Path:
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else root / path
+        """A configured path under the data dir (parse_settings refused any that escape it)."""
+        return root / value
 
     def with_data_dir(self, root: Path) -> Settings:
         return self._replace(instance=self.instance._replace(data_dir=str(root)))
@@ -124,6 +135,7 @@ def parse_settings(source: TomlSource) -> Settings:
     db_path = database.string("path", "praxis.db")
     if not db_path.strip():
         raise database.fail("path", "database.path must not be empty", 'set path = "praxis.db"')
+    _check_inside(database, "path", db_path, "praxis.db")
 
     security = TableReader.of(source, "security")
     level = security.integer("level", 2)
@@ -142,6 +154,23 @@ def parse_settings(source: TomlSource) -> Settings:
         memory=_parse_memory(TableReader.of(source, "memory")),
         shell=_parse_shell(source),
     )
+
+
+def _check_inside(table: TableReader, key: str, value: str, example: str) -> None:
+    """A configured file must stay inside the data dir: relative, no `..` escaping it, no `~`."""
+    import posixpath
+
+    name = f"{table.table}.{key}"
+    normal = posixpath.normpath(value.replace("\\", "/"))
+    if Path(value).is_absolute() or value.startswith("~") or normal.startswith("/"):
+        problem = "must be a path relative to the data dir, not an absolute path"
+    elif normal == ".." or normal.startswith("../"):
+        problem = "must stay inside the data dir (`..` leads out of it)"
+    elif normal == "." or value.endswith(("/", "\\")) or "\x00" in value:
+        problem = "must name a file inside the data dir"
+    else:
+        return
+    raise table.fail(key, f"{name} {problem}, got {value!r}", f'set {key} = "{example}"')
 
 
 def _check_timezone(table: TableReader, timezone: str) -> None:
@@ -181,9 +210,14 @@ def _parse_runtime(table: TableReader) -> RuntimeSettings:
             "runtime.state_file must not be empty",
             'set state_file = "session_state.json"',
         )
+    _check_inside(table, "state_file", state_file, "session_state.json")
     retention = {
-        key: table.positive_integer(key, getattr(defaults, key))
-        for key in ("snapshot_retention_days", "snapshot_retention_count")
+        "snapshot_retention_days": table.positive_integer(
+            "snapshot_retention_days", defaults.snapshot_retention_days, maximum=MAX_DAYS
+        ),
+        "snapshot_retention_count": table.positive_integer(
+            "snapshot_retention_count", defaults.snapshot_retention_count
+        ),
     }
     return RuntimeSettings(
         quiet_hours_start=hours["quiet_hours_start"],
@@ -221,8 +255,12 @@ def _parse_agent(table: TableReader) -> AgentSettings:
             "remove model_pin or name a model",
         )
     max_tool_calls = table.positive_integer("max_tool_calls", defaults.max_tool_calls)
-    canary_age = table.positive_integer("canary_max_age_days", defaults.canary_max_age_days)
-    approval_wait = table.positive_number("approval_wait_hours", defaults.approval_wait_hours)
+    canary_age = table.positive_integer(
+        "canary_max_age_days", defaults.canary_max_age_days, maximum=MAX_DAYS
+    )
+    approval_wait = table.positive_number(
+        "approval_wait_hours", defaults.approval_wait_hours, maximum=MAX_DAYS * 24
+    )
     return AgentSettings(
         backend=backend,
         context_ceiling_pct=ceiling,
@@ -233,6 +271,9 @@ def _parse_agent(table: TableReader) -> AgentSettings:
         max_tool_calls=max_tool_calls,
         canary_max_age_days=canary_age,
         approval_wait_hours=approval_wait,
+        max_reply_bytes=table.positive_integer(
+            "max_reply_bytes", defaults.max_reply_bytes, maximum=MAX_REPLY_BYTES
+        ),
     )
 
 
@@ -281,11 +322,46 @@ def _parse_context(source: TomlSource) -> ContextSettings:
     return ContextSettings(window_tokens=window, budget=tuple(budget))
 
 
+MAX_MEMORY_CHARS = 20_000
+MAX_HOT_CAPACITY = 1_000_000
+
+
 def _parse_memory(table: TableReader) -> MemorySettings:
     defaults = MemorySettings()
+
+    def fraction(key: str, default: float, low: float, high: float, shown: str) -> float:
+        value = table.number(key, default)
+        if not low < value <= high:
+            raise table.fail(key, f"memory.{key} must be {shown}", f"set {key} = {default!r}")
+        return value
+
+    max_chars = table.positive_integer("max_chars", defaults.max_chars, maximum=MAX_MEMORY_CHARS)
+    if max_chars < 100:
+        raise table.fail(
+            "max_chars", "memory.max_chars must be at least 100", "set max_chars = 600"
+        )
     return MemorySettings(
-        hot_days=table.positive_integer("hot_days", defaults.hot_days),
-        hot_capacity=table.positive_integer("hot_capacity", defaults.hot_capacity),
+        hot_days=table.positive_integer("hot_days", defaults.hot_days, maximum=MAX_DAYS),
+        hot_capacity=table.positive_integer(
+            "hot_capacity", defaults.hot_capacity, maximum=MAX_HOT_CAPACITY
+        ),
+        max_chars=max_chars,
+        merge_similarity=fraction(
+            "merge_similarity",
+            defaults.merge_similarity,
+            0.5,
+            1.0,
+            "greater than 0.5 and at most 1.0",
+        ),
+        decay_after_days=table.positive_integer(
+            "decay_after_days", defaults.decay_after_days, maximum=MAX_DAYS
+        ),
+        decay_factor=fraction(
+            "decay_factor", defaults.decay_factor, 0.0, 1.0, "greater than 0.0 and at most 1.0"
+        ),
+        decay_floor=fraction(
+            "decay_floor", defaults.decay_floor, 0.0, 1.0, "greater than 0.0 and at most 1.0"
+        ),
     )
 
 
@@ -314,6 +390,8 @@ def _parse_shell(source: TomlSource) -> ShellSettings:
             f"tools.shell safe_commands must also be allowed_commands: {', '.join(unknown)}",
             "add them to allowed_commands or remove them from safe_commands",
         )
-    timeout = table.positive_number("timeout_seconds", defaults.timeout_seconds)
+    timeout = table.positive_number(
+        "timeout_seconds", defaults.timeout_seconds, maximum=MAX_TIMEOUT_SECONDS
+    )
     cap = table.positive_integer("max_output_bytes", defaults.max_output_bytes)
     return ShellSettings(allowed, safe, timeout, cap)

@@ -36,8 +36,10 @@ def read_toml(path: Path, *, missing_ok: bool = False) -> TomlSource | None:
     """Parse `path`; a syntax error becomes a ConfigError naming the file and line."""
     import tomllib
 
+    from praxis.safe_read import CONFIG_MAX_BYTES, read_text_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_regular(path, max_bytes=CONFIG_MAX_BYTES, config=True)
     except FileNotFoundError:
         if missing_ok:
             return None
@@ -48,8 +50,6 @@ def read_toml(path: Path, *, missing_ok: bool = False) -> TomlSource | None:
         raise ConfigError(
             "file is not valid UTF-8", "save the file as UTF-8 text", path=str(path)
         ) from None
-    except IsADirectoryError:
-        raise ConfigError("expected a file, found a directory", path=str(path)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -75,7 +75,7 @@ def locate(text: str, table: str, key: str | None = None, index: int | None = No
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if line.startswith("[["):
-            name = line.strip("[]").strip()
+            name = _header(line)
             seen_arrays[name] = seen_arrays.get(name, -1) + 1
             current = f"{name}#{seen_arrays[name]}"
             if _matches(current, table, index) and key is None:
@@ -84,7 +84,7 @@ def locate(text: str, table: str, key: str | None = None, index: int | None = No
                 header_line = number
             continue
         if line.startswith("["):
-            current = line.strip("[]").strip()
+            current = _header(line)
             if current == table and key is None:
                 return number
             if current == table:
@@ -95,6 +95,11 @@ def locate(text: str, table: str, key: str | None = None, index: int | None = No
             if "=" in line and name == key:
                 return number
     return header_line
+
+
+def _header(line: str) -> str:
+    """`[a.b]  # comment` → `a.b` (also for `[[a.b]]`)."""
+    return line.split("#", 1)[0].strip().strip("[]").strip()
 
 
 def _matches(current: str, table: str, index: int | None) -> bool:

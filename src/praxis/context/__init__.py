@@ -1,21 +1,5 @@
 """Context engine: token counting, budget allocation, anchor summaries, anatomy, adaptation.
 
-The light pieces are re-exported here; `praxis.context.anatomy` (SQLite) and
-`praxis.context.adaptive` (JSON file) are imported where they are used.
+Nothing is re-exported here: the remote `ask` path imports `praxis.context.tokens` alone, and a
+package `__init__` that imported the budget and summariser would make it pay for them.
 """
-
-from praxis.context.budget import BudgetedContext, ContextSource, Section, allocate
-from praxis.context.summarize import summarize_preserving_anchors
-from praxis.context.tokens import count_tokens, counter_for, family_for, tokenizer_name
-
-__all__ = [
-    "BudgetedContext",
-    "ContextSource",
-    "Section",
-    "allocate",
-    "count_tokens",
-    "counter_for",
-    "family_for",
-    "summarize_preserving_anchors",
-    "tokenizer_name",
-]

@@ -151,14 +151,26 @@ def count_tokens(text: str, family: str | None = None) -> int:
 
 
 def counter_for(family: str | None) -> Counter:
-    """A one-argument counter for `family`, for the budget and the summariser."""
+    """A one-argument counter for `family`, for the budget and the summariser. The tokenizer's
+    table (100–400 ms to load) is loaded at the first count, not here: a remote `ask` whose
+    budget check never needs an exact count never pays for it."""
     name = encoding_for(family)
-    encoding = _encoding(name) if name is not None else None
-    if encoding is None:
+    if name is None:
         return chars_estimate
-    bound: _Encoding = encoding
+    loaded: list[_Encoding | None] = []
 
     def count(text: str) -> int:
-        return _safe_count(bound, text) if text else 0
+        if not text:
+            return 0
+        if not loaded:
+            loaded.append(_encoding(name))
+        encoding = loaded[0]
+        return chars_estimate(text) if encoding is None else _safe_count(encoding, text)
 
     return count
+
+
+def upper_bound(text: str) -> int:
+    """Tokens `text` can never exceed under a byte-level BPE tokenizer (every token covers at
+    least one UTF-8 byte) nor under chars/4: a free worst case for budget checks."""
+    return len(text.encode("utf-8", "replace"))

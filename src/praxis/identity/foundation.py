@@ -83,9 +83,13 @@ def seed_documents(name: str, timezone: str, initialized_at: str) -> dict[str, s
 
 def validate_identity(data_dir: DataDir) -> None:
     """All eleven identity files must exist and DAY_COUNT must be a whole number ≥ 0."""
+    from praxis.safe_read import check_regular
+
     for name in IDENTITY_FILES:
         path = data_dir.file(name)
         if not path.is_file():
+            if path.exists():  # a FIFO, device or directory: say so (exit 2 for GOALS.md)
+                check_regular(path, config=name == "GOALS.md")
             raise DataDirError(
                 f"missing required identity file {path}",
                 f"restore {name} from a snapshot, or run `praxis init` to recreate the seed file",
@@ -93,15 +97,24 @@ def validate_identity(data_dir: DataDir) -> None:
     read_day_count(data_dir)
 
 
+MAX_DAY_COUNT = 1_000_000  # 2,700 years of daily sessions; more is a typo, not a day number
+
+
 def read_day_count(data_dir: DataDir) -> int:
+    from praxis.safe_read import read_bytes_regular
+
     path = data_dir.day_count
-    text = path.read_text(encoding="utf-8").strip()
     try:
-        value = int(text)
-    except ValueError:
+        value = int(read_bytes_regular(path, max_bytes=64).decode("utf-8").strip())
+    except ValueError:  # not a number (UnsafeFile says when it is not even a small file)
         raise DataDirError(
             f"invalid DAY_COUNT value in {path}", "write a whole number such as 0 into DAY_COUNT"
         ) from None
     if value < 0:
         raise DataDirError("DAY_COUNT must not be negative", f"write 0 or more into {path}")
+    if value > MAX_DAY_COUNT:
+        raise DataDirError(
+            f"DAY_COUNT value {value} in {path} is more than {MAX_DAY_COUNT:,} days",
+            f"write the number of days this agent has run (0 or more) into {path}",
+        )
     return value

@@ -181,9 +181,12 @@ def render_goals(goals: list[Goal], heading: str = "# Goals") -> str:
 
 
 def read_goals_text(path: Path) -> str:
-    """GOALS.md as text, byte-exact (no newline translation), or a clear error."""
+    """GOALS.md as text, byte-exact (no newline translation), or a clear error. A FIFO, device or
+    directory in its place is refused (exit 2) instead of hanging."""
+    from praxis.safe_read import read_bytes_regular
+
     try:
-        data = path.read_bytes()
+        data = read_bytes_regular(path, config=True)
     except FileNotFoundError:
         raise DataDirError(
             f"missing required identity file {path}",

@@ -98,6 +98,7 @@ def run_daemon(
 
 def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> Tick:
     events = app.data_dir.events
+    _daily_jobs(app)
     try:
         result = run_once(app, force=force, should_stop=stop.is_set)
     except LockHeld as held:
@@ -125,6 +126,20 @@ def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> Tick:
     else:
         emit_event(events, "daemon:no_session", f"No session ran: {result.summary}")
     return Tick(clock.now_text(), "session" if ran else "no_session", result.summary, result)
+
+
+def _daily_jobs(app: Praxis) -> None:
+    """The daily jobs that are due (memory consolidation + decay, snapshot: once a local day,
+    see praxis.operator.daily_jobs). A failing job is an event; the tick goes on."""
+    from praxis.operator.daily_jobs import run_daily_jobs
+
+    try:
+        run_daily_jobs(app)
+    except PraxisError as exc:
+        emit_event(app.data_dir.events, "daemon:error", f"Daily jobs: {exc.message}")
+    except Exception as exc:  # the daemon's top loop: a failing job never ends the daemon
+        detail = f"Daily jobs: internal error: {type(exc).__name__}: {exc}"
+        emit_event(app.data_dir.events, "daemon:error", detail)
 
 
 def _idle(app: Praxis, interval: float, stop: threading.Event) -> None:

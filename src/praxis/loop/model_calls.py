@@ -21,16 +21,20 @@ from praxis.providers.spend import FROZEN, CallLedger
 def session_ledger(
     app: Praxis, state: SessionState, conn: sqlite3.Connection, metered: bool
 ) -> CallLedger:
-    """Run limits over this session's attempts; daily and monthly ones across everything."""
+    """Run limits over this session's ledger rows (its run key); daily and monthly ones across
+    every process. Attempts are written to the ledger as they happen (reserved, then settled)."""
     from praxis.providers.limits import call_limit, period_limits
 
-    spent = [a for a in state.provider_attempts if counted_dict(a)]
-    tokens = sum(int(a["input_tokens"]) + int(a["output_tokens"]) for a in spent)
-    cost = sum(int(a["cost_micros"]) for a in spent)
-    limits = [call_limit("run", app.config.budgets.run, tokens, cost, len(spent))]
+    # Attempts the state holds but the ledger does not (frozen routes, a state written before
+    # reservations existed) still count against the run limit.
+    unwritten = [a for a in state.provider_attempts if counted_dict(a) and a.get("row_id") is None]
+    tokens = sum(int(a["input_tokens"]) + int(a["output_tokens"]) for a in unwritten)
+    cost = sum(int(a["cost_micros"]) for a in unwritten)
+    budget = app.config.budgets.run
+    limits = [call_limit("run", budget, tokens, cost, len(unwritten), run_key=state.run_key)]
     if metered:  # the stub spends nothing; only its attempts count (against the run limit)
-        limits += period_limits(app.config, conn, tokens, cost)
-    return CallLedger(limits)
+        limits += period_limits(app.config)
+    return CallLedger(limits, conn, run_key=state.run_key)
 
 
 def counted_dict(attempt: dict[str, object]) -> bool:
@@ -73,9 +77,13 @@ def call_model(
     )
     ledger = session_ledger(app, state, conn, metered=provider.name != "stub")
     try:
-        return provider.complete(request, ledger)
+        with ledger:
+            return provider.complete(request, ledger)
     finally:
-        state.provider_attempts.extend(a._asdict() for a in ledger.attempts)
-        # Saved at once, not at the phase's end: a crash mid-phase must not forget what was
-        # spent, or the run budget would undercount on resume.
+        state.provider_attempts.extend(
+            {**a._asdict(), "row_id": row_id}
+            for a, row_id in zip(ledger.attempts, ledger.row_ids, strict=True)
+        )
+        # Saved at once, not at the phase's end (the ledger rows are already written; the state
+        # keeps each attempt's row id so reflect attaches rather than inserts them).
         save_state(app.state_file, state)

@@ -6,17 +6,18 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from praxis import clock
 from praxis.app import Praxis
-from praxis.context import ContextSource
 from praxis.context.adaptive import load_adaptation, weights
 from praxis.context.anatomy import tracked_read
-from praxis.context.budget import allocate
+from praxis.context.budget import ContextSource, allocate
 from praxis.files import atomic_write_text
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import Goal, load_goals
 from praxis.loop.records import read_tail
 from praxis.loop.state import SessionState
-from praxis.memory.store import operational_lines, recent_memories, render_memory, search_memories
+from praxis.memory.search import render
+from praxis.memory.service import MemoryService
 from praxis.tools.manifest import load_registry
 
 JOURNAL_TAIL_LINES = 12
@@ -78,20 +79,20 @@ def _sources(
         return result.content
 
     query = state.requested_task or " ".join(g.title for g in open_goals[:2])
-    hits = search_memories(conn, query) if query.strip() else []
-    if not hits:
-        hits = recent_memories(conn)
+    settings = app.config.settings
+    memory = MemoryService(conn, settings.memory, settings.instance.timezone)
+    found = memory.context_for(query, state.run_key, clock.now_text())
+    hits = found.hits
     state.memory_ids = [h.id for h in hits if h.tier == "hot"]
-    dnr, bugs = operational_lines(conn, query)
     journal = read_tail(app.data_dir.file("JOURNAL.md"), JOURNAL_TAIL_BYTES)
     return [
         ContextSource("identity", read("IDENTITY.md", "identity")),
         ContextSource("agents", read("AGENTS.md", "agents")),
         ContextSource("active_goals", "\n".join(f"- {g.id}: {g.title}" for g in open_goals)),
-        ContextSource("do_not_repeat", "\n".join(dnr)),
-        ContextSource("known_bugs", "\n".join(bugs)),
-        ContextSource("memory_hot", "\n".join(render_memory(h) for h in hits if h.tier == "hot")),
-        ContextSource("memory_cold", "\n".join(render_memory(h) for h in hits if h.tier == "cold")),
+        ContextSource("do_not_repeat", "\n".join(found.do_not_repeat)),
+        ContextSource("known_bugs", "\n".join(found.known_bugs)),
+        ContextSource("memory_hot", "\n".join(render(h) for h in hits if h.tier == "hot")),
+        ContextSource("memory_cold", "\n".join(render(h) for h in hits if h.tier == "cold")),
         ContextSource("patterns", read("PATTERNS.md", "patterns")),
         ContextSource("journal", "\n".join(journal.splitlines()[-JOURNAL_TAIL_LINES:])),
         ContextSource(

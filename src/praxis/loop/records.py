@@ -15,7 +15,11 @@ def journal_entry(
     task: str | None,
     summary: str,
     completed_goal: str | None,
+    *,
+    max_chars: int | None = None,
 ) -> str:
+    """One JOURNAL.md entry. The summary is cut to `max_chars` (memory.max_chars): the full
+    text stays in the session row (`praxis forensics session --id N`)."""
     # `- Session: #id` makes every entry distinct, so the resume check never merges two
     # sessions that ended in the same second with the same text.
     lines = ["", f"## {ended_at}", f"- Session: #{session_id}", f"- Outcome: {outcome}"]
@@ -23,7 +27,12 @@ def journal_entry(
         lines.append(f"- Goal: {goal}")
     if task:
         lines.append(f"- Task: {task}")
-    lines.append(f"- Summary: {_one_line(summary)}")
+    text = _one_line(summary)
+    if max_chars is not None and len(text) > max_chars:
+        from praxis.memory.text import bounded
+
+        text = bounded(text, max_chars)
+    lines.append(f"- Summary: {text}")
     if completed_goal:
         lines.append(f"- Completed: {completed_goal}")
     return "\n".join(lines) + "\n"
@@ -38,14 +47,21 @@ def metrics_row(
 
 
 def read_tail(path: Path, size: int) -> str:
-    """The last `size` bytes of a file as text (files like JOURNAL.md grow without bound)."""
+    """The last `size` bytes of a file as text (files like JOURNAL.md grow without bound).
+
+    A FIFO or device in its place is refused (UnsafeFile) instead of blocking the session."""
+    import os
+
+    from praxis.safe_read import open_regular
+
     try:
-        with path.open("rb") as handle:
-            handle.seek(0, 2)
-            handle.seek(max(0, handle.tell() - size))
-            return handle.read().decode("utf-8", errors="replace")
+        fd = open_regular(path)
     except FileNotFoundError:
         return ""
+    with os.fdopen(fd, "rb") as handle:
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - size))
+        return handle.read().decode("utf-8", errors="replace")
 
 
 def append_once(path: Path, record: str) -> bool:

@@ -18,16 +18,17 @@ from praxis.identity.goals import load_goals
 from praxis.loop.faults import crash_point
 from praxis.loop.records import append_once, journal_entry, metrics_row
 from praxis.loop.state import SessionState
-from praxis.memory.store import add_hot_memory
+from praxis.memory.capture import SessionCapture
+from praxis.memory.service import MemoryService
 from praxis.quality.evals import EvalResult, EvalSummary, run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem
 from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
+from praxis.storage.attempts import attach_session
 from praxis.storage.sessions import (
     SessionRecord,
     attach_snapshots,
     compact_old_snapshots,
     find_session,
-    insert_attempts,
     insert_session,
     transaction,
 )
@@ -75,6 +76,7 @@ def reflect(
             state.task_label,
             summary,
             goal if completed else None,
+            max_chars=app.config.settings.memory.max_chars,
         ),
     )
     crash_point("reflect:after_journal")
@@ -94,6 +96,7 @@ def reflect(
             review,
             evals,
         )
+    MemoryService.of(app).decay(ended_at)  # at most once a day per memory: a resume is a no-op
     state.action_summary = summary
     state.last_outcome = final
     data["session_id"] = session_id
@@ -187,7 +190,7 @@ def _record(
     with transaction(conn):
         session_id, session_num = insert_session(conn, record)
         attach_snapshots(conn, state.run_key, session_id)
-        insert_attempts(conn, session_id, state.run_key, state.provider_attempts, ended_at)
+        attach_session(conn, session_id, state.run_key, state.provider_attempts, ended_at)
         conn.execute(
             "INSERT INTO review_runs(session_id, goal_id, status, summary, findings_json, reviewed_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -214,57 +217,44 @@ def _record(
                     ended_at,
                 ),
             )
-        tags = ["session", *(t for t in (state.selected_goal_id, state.task_label) if t)]
-        add_hot_memory(
-            conn, f"Session outcome {final} with summary: {summary}", final, tags, 0.7, ended_at
-        )
-        _operational_memory(conn, state, final, review, session_id, ended_at)
+        _remember(app, state, conn, final, review, evals, session_id, ended_at)
         compact_old_snapshots(conn)
     return session_id, session_num
 
 
-def _operational_memory(
-    conn: sqlite3.Connection,
+def _remember(
+    app: Praxis,
     state: SessionState,
+    conn: sqlite3.Connection,
     final: str,
     review: ReviewResult,
+    evals: EvalSummary,
     session_id: int,
     now: str,
 ) -> None:
-    if final not in ("review_failed", "eval_failed"):
-        return
-    target = state.task_label or (
-        f"{state.selected_goal_id}: {state.selected_goal_title}"
-        if state.selected_goal_id
-        else "this workflow"
+    """Memory, inside the session transaction: the bounded session memory; the operational rows
+    of a failed session; reinforcement of the memories this session was given if it ended well."""
+    memory = MemoryService(conn, app.config.settings.memory, app.config.settings.instance.timezone)
+    goal = (
+        f"{state.selected_goal_id}: {state.selected_goal_title}" if state.selected_goal_id else None
     )
-    statement = f"Do not treat {target} as complete until reviewer and eval checks pass cleanly."
-    if (
-        conn.execute("SELECT 1 FROM do_not_repeat WHERE statement = ?", (statement,)).fetchone()
-        is None
-    ):
-        conn.execute(
-            "INSERT INTO do_not_repeat(statement, tags, source_session_id, severity, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (statement, _json([final, "operations"]), session_id, final, now),
-        )
-    fix = (
-        review.findings[0]
-        if review.findings
-        else (
-            "Repair the failing work, rerun verification, and only then mark the session complete."
-        )
+    capture = SessionCapture(
+        session_id=session_id,
+        outcome=final,
+        goal=goal,
+        task=state.task_label,
+        done=state.action_summary or "",
+        review=review.status,
+        findings=len(review.findings),
+        evals_passed=evals.passed,
+        evals_failed=evals.failed,
     )
-    updated = conn.execute(
-        "UPDATE known_bugs SET last_seen_at = ?, symptoms = ? WHERE signature = ? AND resolved_at IS NULL",
-        (now, review.summary, target),
-    ).rowcount
-    if not updated:
-        conn.execute(
-            "INSERT INTO known_bugs(signature, symptoms, fix_summary, tags, source_session_id, "
-            "resolved_at, last_seen_at) VALUES (?, ?, ?, ?, ?, NULL, ?)",
-            (target, review.summary, fix, _json([final, "quality"]), session_id, now),
-        )
+    memory.remember_session(capture, state.selected_goal_id, now)
+    if final in ("review_failed", "eval_failed"):
+        target = state.task_label or goal or "this workflow"
+        fix = review.findings[0] if review.findings else None
+        memory.record_failure(target, final, review.summary, fix, session_id, now)
+    memory.reinforce_session(state.run_key, final in WORK_OUTCOMES, now)
 
 
 def _json(value: object) -> str:

@@ -11,13 +11,16 @@ from praxis import clock
 from praxis.app import Praxis
 from praxis.events import emit_event
 from praxis.identity.foundation import validate_identity
+from praxis.identity.goals import load_goals
 from praxis.loop.days import day_for_new_session, store_day
 from praxis.loop.lock import run_lock
 from praxis.loop.phases import run_phases
 from praxis.loop.state import SessionState, load_state, save_state
 from praxis.operator.heartbeat import write_heartbeat
 from praxis.providers.base import Provider
+from praxis.tempfiles import clean_session_start
 from praxis.tools.approvals import fail_interrupted
+from praxis.tools.children import reap_leftovers
 from praxis.tools.manifest import load_registry
 
 QUIET_SUMMARY = (
@@ -46,15 +49,22 @@ def run_once(
     provider: Provider | None = None,
 ) -> RunResult:
     settings = app.config.settings
+    # Everything a session reads is validated before anything changes: an exit 2 leaves the data
+    # dir as it was (no half-started session, no snapshot rows, no DAY_COUNT step).
     validate_identity(app.data_dir)
     load_registry(app.data_dir.tools_dir)
-    if task is not None and not task.strip():
-        from praxis.errors import UsageError
-
-        raise UsageError("task must not be empty", "pass --task with a description, or omit it")
+    load_goals(app.data_dir)
+    task = _checked_task(task)
     with run_lock(app.data_dir.run_lock):
+        clean_session_start(app)  # temp files of writes killed mid-way (praxis.tempfiles)
+        reap_leftovers(app.data_dir.root)  # tool children of a killed run (praxis.tools.children)
         existing = load_state(app.state_file)
         unfinished = existing if existing is not None and not existing.finished else None
+        if unfinished is not None and _other_task(unfinished, task):
+            if not force:
+                raise _unfinished_error(unfinished, task)
+            _abandon(app, unfinished, task)
+            existing = unfinished = None
         if (settled := _goals_still_complete(app, existing, task)) is not None:
             return settled
         now = clock.now()
@@ -71,8 +81,6 @@ def run_once(
             state = unfinished
             state.resume_count += 1
             state.updated_at = clock.format_timestamp(now)
-            if task:
-                state.requested_task = task.strip()
         else:
             state = _fresh_state(app, conn, task)
         save_state(app.state_file, state)
@@ -93,6 +101,64 @@ def run_once(
             finished=finished,
             session_id=state.reflect.get("session_id"),
         )
+
+
+MAX_TASK_CHARS = 2000
+
+
+def _checked_task(task: str | None) -> str | None:
+    from praxis.errors import UsageError
+
+    if task is None:
+        return None
+    task = task.strip()
+    if not task:
+        raise UsageError("task must not be empty", "pass --task with a description, or omit it")
+    if len(task) > MAX_TASK_CHARS:
+        raise UsageError(
+            f"task is {len(task):,} characters; at most {MAX_TASK_CHARS:,} are allowed",
+            "put the details in a file under workspace/ and name it in a short --task",
+        )
+    return task
+
+
+def _other_task(unfinished: SessionState, task: str | None) -> bool:
+    """A --task that is not the unfinished session's own work (mixing them would confuse both)."""
+    return task is not None and task != unfinished.requested_task
+
+
+def _unfinished_error(unfinished: SessionState, task: str | None) -> Exception:
+    from praxis.errors import StateError
+
+    work = (
+        f"task {unfinished.requested_task!r}"
+        if unfinished.requested_task
+        else f"goal {unfinished.selected_goal_id}"
+        if unfinished.selected_goal_id
+        else "its work"
+    )
+    waiting = " (waiting for an approval)" if unfinished.waiting_request_ids else ""
+    return StateError(
+        f"the session started at {unfinished.started_at} for {work} is unfinished "
+        f"(phase {unfinished.current_phase}){waiting}; it was not mixed with task {task!r}",
+        "run `praxis run --once` without --task to finish it first, or add --force to abandon "
+        "it and start the new task",
+    )
+
+
+def _abandon(app: Praxis, unfinished: SessionState, task: str | None) -> None:
+    """--force with another task: close the unfinished session's open approvals and drop it
+    (its snapshots and conversation stay for forensics)."""
+    from praxis.tools.approvals import expire
+
+    now = clock.now_text()
+    note = f"abandoned: the operator started task {task!r} instead"
+    expire(app.db, unfinished.waiting_request_ids, note, now)
+    emit_event(
+        app.data_dir.events,
+        "agent:session_abandoned",
+        f"Session started at {unfinished.started_at} abandoned for task {task!r}.",
+    )
 
 
 def _fresh_state(app: Praxis, conn: sqlite3.Connection, task: str | None) -> SessionState:

@@ -313,9 +313,10 @@ def _store(
     request_id: int | None = None,
     stop_reason: str | None = None,
 ) -> StoredMessage:
-    from praxis.redact import redact
+    from praxis.redact import redact, redact_value
 
-    clean = message._replace(content=redact(message.content))
+    calls = tuple(c._replace(arguments=redact_value(dict(c.arguments))) for c in message.tool_calls)
+    clean = message._replace(content=redact(message.content), tool_calls=calls)
     return conversations.append(
         conn,
         state.run_key,

@@ -1,28 +1,53 @@
-"""Hot and cold memories: writes deduplicated by content hash, FTS5 search (reference §7.1–7.2)."""
+"""Hot and cold memory rows and their FTS5 index: insert (redacted, deduplicated by content
+hash), read, forget. No commits: callers own the transaction (see `service.MemoryService`)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-MAX_QUERY_TOKENS = 12
+from praxis.memory.text import content_hash
+
+__all__ = ["Memory", "add_cold_memory", "add_hot_memory", "content_hash", "get_memory"]
+
+TIERS = ("hot", "cold")
 
 
 @dataclass(frozen=True)
-class MemoryHit:
-    id: int
+class Memory:
     tier: str  # hot | cold
-    text: str
+    id: int
+    content: str
     tags: tuple[str, ...]
-    score: float
+    flags: tuple[str, ...]
+    created_at: str
+    strength: float  # importance (hot) or weight (cold)
+    summary: str | None = None
+    origin: str | None = None
+    session_id: int | None = None
+    last_reinforced: str | None = None
+    access_count: int = 0
+    source_ids: tuple[int, ...] = ()
+    contradicts: tuple[int, ...] = ()
+    last_decayed: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.tier}-{self.id}"
 
 
-def content_hash(content: str) -> str:
-    return hashlib.sha256(" ".join(content.split()).lower().encode("utf-8")).hexdigest()
+def json_list(raw: object) -> list[object]:
+    try:
+        value = json.loads(str(raw or "[]"))
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def add_hot_memory(
@@ -32,17 +57,38 @@ def add_hot_memory(
     tags: Sequence[str],
     importance: float,
     now: str,
+    *,
+    flags: Sequence[str] = (),
+    origin: str = "session",
+    session_id: int | None = None,
 ) -> tuple[int, bool]:
-    """Insert a hot memory unless the same content exists. Returns (id, created). No commit."""
+    """Insert a hot memory unless the same content exists. Returns (id, created). No commit.
+
+    Text is redacted first (table and FTS index alike); the hash is of what is stored."""
+    from praxis.redact import redact
+
+    content = redact(content)
+    summary = redact(summary) if summary is not None else None
+    tags = [redact(t) for t in tags]
     digest = content_hash(content)
     row = conn.execute("SELECT id FROM hot_memories WHERE content_hash = ?", (digest,)).fetchone()
     if row is not None:
         return int(row[0]), False
-    tags_json = json.dumps(list(tags))
     cursor = conn.execute(
         "INSERT INTO hot_memories(content, summary, importance, tags, created_at, last_accessed, "
-        "content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (content, summary, importance, tags_json, now, now, digest),
+        "content_hash, flags, origin, session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            content,
+            summary,
+            importance,
+            dumps(list(tags)),
+            now,
+            now,
+            digest,
+            dumps(list(flags)),
+            origin,
+            session_id,
+        ),
     )
     memory_id = int(cursor.lastrowid or 0)
     conn.execute(
@@ -52,100 +98,177 @@ def add_hot_memory(
     return memory_id, True
 
 
-def query_tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[^0-9A-Za-z]+", text) if t][:MAX_QUERY_TOKENS]
+def add_cold_memory(
+    conn: sqlite3.Connection,
+    content: str,
+    weight: float,
+    tags: Sequence[str],
+    source_ids: Sequence[int],
+    created_at: str,
+    last_reinforced: str,
+    *,
+    flags: Sequence[str] = (),
+) -> int:
+    """Insert a cold memory and its FTS row (text redacted). No commit."""
+    from praxis.redact import redact
+
+    content = redact(content)
+    tags = [redact(t) for t in tags]
+    cursor = conn.execute(
+        "INSERT INTO cold_memories(content, weight, tags, source_ids, contradicts, created_at, "
+        "last_reinforced, content_hash, flags) VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?)",
+        (
+            content,
+            weight,
+            dumps(list(tags)),
+            dumps(list(source_ids)),
+            created_at,
+            last_reinforced,
+            content_hash(content),
+            dumps(list(flags)),
+        ),
+    )
+    memory_id = int(cursor.lastrowid or 0)
+    conn.execute(
+        "INSERT INTO cold_fts(rowid, content, tags) VALUES (?, ?, ?)",
+        (memory_id, content, " ".join(tags)),
+    )
+    return memory_id
 
 
-def fts_query(text: str, mode: str = "AND") -> str | None:
-    tokens = query_tokens(text)
-    if not tokens:
-        return None
-    return f" {mode} ".join(f'"{t}"' for t in tokens)
+def set_cold_tags(conn: sqlite3.Connection, memory_id: int, content: str, tags: list[str]) -> None:
+    conn.execute("UPDATE cold_memories SET tags = ? WHERE id = ?", (dumps(tags), memory_id))
+    conn.execute("DELETE FROM cold_fts WHERE rowid = ?", (memory_id,))
+    conn.execute(
+        "INSERT INTO cold_fts(rowid, content, tags) VALUES (?, ?, ?)",
+        (memory_id, content, " ".join(tags)),
+    )
 
 
-def search_memories(conn: sqlite3.Connection, query: str, limit: int = 6) -> list[MemoryHit]:
-    """FTS5 BM25 across hot and cold; score = importance|weight + 1/(1+|bm25|)."""
-    match = fts_query(query)
-    if match is None:
-        return []
-    hits: list[MemoryHit] = []
-    hot = conn.execute(
-        "SELECT h.id, h.content AS text, h.tags, "
-        "h.importance + 1.0 / (1.0 + abs(bm25(hot_fts))) AS score "
-        "FROM hot_fts JOIN hot_memories h ON h.id = hot_fts.rowid "
-        "WHERE hot_fts MATCH ? ORDER BY score DESC, h.id DESC LIMIT ?",
-        (match, limit),
-    ).fetchall()
-    hits += [_hit(r, "hot") for r in hot]
-    cold = conn.execute(
-        "SELECT c.id, c.content AS text, c.tags, c.weight + 1.0 / (1.0 + abs(bm25(cold_fts))) AS score "
-        "FROM cold_fts JOIN cold_memories c ON c.id = cold_fts.rowid "
-        "WHERE cold_fts MATCH ? ORDER BY score DESC, c.id DESC LIMIT ?",
-        (match, limit),
-    ).fetchall()
-    hits += [_hit(r, "cold") for r in cold]
-    hits.sort(key=lambda h: (-h.score, h.tier, -h.id))
-    return hits[:limit]
+_HOT_COLUMNS = (
+    "id, content, summary, importance, tags, flags, created_at, origin, session_id, "
+    "last_reinforced, access_count"
+)
+_COLD_COLUMNS = (
+    "id, content, weight, tags, flags, created_at, source_ids, contradicts, last_reinforced, "
+    "last_decayed"
+)
 
 
-def recent_memories(conn: sqlite3.Connection, per_tier: int = 3) -> list[MemoryHit]:
-    """Fallback when nothing matched: newest hot memories and heaviest cold ones."""
-    hot = conn.execute(
-        "SELECT id, content AS text, tags, importance AS score FROM hot_memories "
-        "ORDER BY created_at DESC, id DESC LIMIT ?",
-        (per_tier,),
-    ).fetchall()
-    cold = conn.execute(
-        "SELECT id, content AS text, tags, weight AS score FROM cold_memories "
-        "ORDER BY weight DESC, id DESC LIMIT ?",
-        (per_tier,),
-    ).fetchall()
-    return [_hit(r, "hot") for r in hot] + [_hit(r, "cold") for r in cold]
+def hot_from_row(row: sqlite3.Row) -> Memory:
+    return Memory(
+        "hot",
+        int(row["id"]),
+        str(row["content"]),
+        tuple(str(t) for t in json_list(row["tags"])),
+        tuple(str(f) for f in json_list(row["flags"])),
+        str(row["created_at"]),
+        float(row["importance"]),
+        summary=row["summary"],
+        origin=row["origin"],
+        session_id=row["session_id"],
+        last_reinforced=row["last_reinforced"],
+        access_count=int(row["access_count"] or 0),
+    )
 
 
-def _hit(row: sqlite3.Row, tier: str) -> MemoryHit:
-    try:
-        tags = tuple(str(t) for t in json.loads(row["tags"] or "[]"))
-    except ValueError:
-        tags = ()
-    return MemoryHit(int(row["id"]), tier, str(row["text"]), tags, float(row["score"]))
+def cold_from_row(row: sqlite3.Row) -> Memory:
+    return Memory(
+        "cold",
+        int(row["id"]),
+        str(row["content"]),
+        tuple(str(t) for t in json_list(row["tags"])),
+        tuple(str(f) for f in json_list(row["flags"])),
+        str(row["created_at"]),
+        float(row["weight"]),
+        source_ids=tuple(int(i) for i in json_list(row["source_ids"]) if isinstance(i, int)),
+        contradicts=tuple(int(i) for i in json_list(row["contradicts"]) if isinstance(i, int)),
+        last_reinforced=row["last_reinforced"],
+        last_decayed=row["last_decayed"],
+    )
 
 
-RENDERED_MEMORY_CHARS = 400
+def get_memory(conn: sqlite3.Connection, tier: str, memory_id: int) -> Memory | None:
+    if tier == "hot":
+        row = conn.execute(
+            f"SELECT {_HOT_COLUMNS} FROM hot_memories WHERE id = ?", (memory_id,)
+        ).fetchone()
+        return hot_from_row(row) if row is not None else None
+    row = conn.execute(
+        f"SELECT {_COLD_COLUMNS} FROM cold_memories WHERE id = ?", (memory_id,)
+    ).fetchone()
+    return cold_from_row(row) if row is not None else None
 
 
-def render_memory(hit: MemoryHit) -> str:
-    suffix = f" [{', '.join(hit.tags)}]" if hit.tags else ""
-    text = " ".join(hit.text.split())
-    if len(text) > RENDERED_MEMORY_CHARS:
-        text = text[: RENDERED_MEMORY_CHARS - 3].rstrip() + "..."
-    return f"- {text}{suffix}"
+def get_many(conn: sqlite3.Connection, tier: str, ids: Sequence[int]) -> dict[int, Memory]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    if tier == "hot":
+        sql = f"SELECT {_HOT_COLUMNS} FROM hot_memories WHERE id IN ({marks})"
+        return {m.id: m for m in map(hot_from_row, conn.execute(sql, tuple(ids)))}
+    sql = f"SELECT {_COLD_COLUMNS} FROM cold_memories WHERE id IN ({marks})"
+    return {m.id: m for m in map(cold_from_row, conn.execute(sql, tuple(ids)))}
 
 
-def operational_lines(conn: sqlite3.Connection, query: str) -> tuple[list[str], list[str]]:
-    """do-not-repeat and open known-bug lines matching any word of the query (newest first)."""
-    words = [w.lower() for w in query_tokens(query) if len(w) > 2]
-    dnr_rows = conn.execute(
-        "SELECT statement, severity, tags FROM do_not_repeat ORDER BY id DESC LIMIT 50"
-    ).fetchall()
-    bug_rows = conn.execute(
-        "SELECT signature, symptoms, fix_summary, tags FROM known_bugs "
-        "WHERE resolved_at IS NULL ORDER BY id DESC LIMIT 50"
-    ).fetchall()
+def list_memories(conn: sqlite3.Connection, tier: str, limit: int) -> list[Memory]:
+    """Newest hot memories, or the heaviest cold ones."""
+    if tier == "hot":
+        rows = conn.execute(
+            f"SELECT {_HOT_COLUMNS} FROM hot_memories ORDER BY created_at DESC, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [hot_from_row(r) for r in rows]
+    rows = conn.execute(
+        f"SELECT {_COLD_COLUMNS} FROM cold_memories ORDER BY weight DESC, id DESC LIMIT ?",
+        (limit,),
+    )
+    return [cold_from_row(r) for r in rows]
 
-    def matches(*fields: str) -> bool:
-        haystack = " ".join(fields).lower()
-        return not words or any(w in haystack for w in words)
 
-    limit = 3 if words else 2
-    dnr = [
-        f"- {r['statement']} [{r['severity']}]"
-        for r in dnr_rows
-        if matches(r["statement"], r["tags"])
-    ]
-    bugs = [
-        f"- {r['signature']} -> {r['fix_summary']}"
-        for r in bug_rows
-        if matches(r["signature"], r["symptoms"], r["fix_summary"], r["tags"])
-    ]
-    return dnr[:limit], bugs[:limit]
+def delete_memory(conn: sqlite3.Connection, tier: str, memory_id: int) -> bool:
+    """Remove a memory and its FTS row. True if it existed."""
+    table, fts = ("hot_memories", "hot_fts") if tier == "hot" else ("cold_memories", "cold_fts")
+    removed = conn.execute(f"DELETE FROM {table} WHERE id = ?", (memory_id,)).rowcount
+    conn.execute(f"DELETE FROM {fts} WHERE rowid = ?", (memory_id,))
+    conn.execute(
+        "DELETE FROM memory_retrievals WHERE tier = ? AND memory_id = ?", (tier, memory_id)
+    )
+    if tier == "cold" and removed:
+        for row in conn.execute(
+            "SELECT id, contradicts FROM cold_memories WHERE contradicts != '[]'"
+        ).fetchall():
+            links = json_list(row["contradicts"])
+            if memory_id in links:
+                kept = [i for i in links if i != memory_id]
+                conn.execute(
+                    "UPDATE cold_memories SET contradicts = ? WHERE id = ?",
+                    (dumps(kept), row["id"]),
+                )
+    return removed > 0
+
+
+def count(conn: sqlite3.Connection, tier: str) -> int:
+    table = "hot_memories" if tier == "hot" else "cold_memories"
+    return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def count_flagged(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM hot_memories WHERE flags != '[]'").fetchone()[0])
+
+
+class transaction:
+    """A transaction of our own, or none when the caller already holds one."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.own = False
+
+    def __enter__(self) -> None:
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.own = True
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if self.own:
+            self.conn.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from praxis.app import Praxis
 from praxis.errors import PraxisError
@@ -69,6 +70,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
         _guard("canary_ledger", lambda c: _check_canary_ledger(app)),
         _guard("quiet_hours", lambda c: _check_quiet_hours(app, c)),
         _guard("disk", lambda c: _check_disk(app, c)),
+        _guard("memory", lambda c: _check_memory(app, c)),
     ]
     result = DoctorResult(checks)
     report = result.report
@@ -88,11 +90,13 @@ def run_doctor(app: Praxis) -> DoctorResult:
     report.add("goal_criteria", counts["goal_criteria"])
     report.add("evals", counts["evals"])
     report.add("backend", _backend(app))
-    for name in ("goals", "env_file", "canary_ledger", "quiet_hours", "disk"):
+    for name in ("goals", "env_file", "canary_ledger", "quiet_hours", "disk", "memory"):
         _add_check(report, by_name[name])
+    report.add("memory_counts", by_name["memory"].message)
     if counts.get("schema_version"):
         report.add("schema_version", counts["schema_version"])
     report.add("tokenizer", _tokenizer(app))
+    report.add("temp_files", _temp_files(app))
     report.extra("checks", [c.__dict__ for c in checks])
     return result
 
@@ -115,6 +119,17 @@ def _tokenizer(app: Praxis) -> str:
         return tokenizer_description(app)
     except PraxisError:
         return "unknown"
+
+
+def _temp_files(app: Praxis) -> int:
+    """Temp files left by killed writes (the next session removes them)."""
+    from praxis.tempfiles import stale_temp_files
+
+    try:
+        extra: tuple[Path, ...] = (app.state_file.parent,)
+    except PraxisError:
+        extra = ()
+    return len(stale_temp_files(app.data_dir, extra))
 
 
 def _check_config(app: Praxis) -> None:
@@ -180,6 +195,7 @@ def _check_providers(app: Praxis, check: Check) -> None:
 def _check_canary_ledger(app: Praxis) -> None:
     from praxis.providers.gating import load_records
 
+    _regular_files(app.data_dir.model_canary)
     load_records(app.data_dir.model_canary)
 
 
@@ -192,18 +208,36 @@ def _check_heartbeat(app: Praxis) -> None:
 def _check_quality(app: Praxis, counts: dict[str, int]) -> None:
     from praxis.quality.specs import load_all_criteria, load_all_evals
 
+    _regular_files(
+        *app.data_dir.criteria_dir.glob("*.json"), *app.data_dir.evals_dir.glob("*.json")
+    )
     counts["goal_criteria"] = len(load_all_criteria(app.data_dir.criteria_dir))
     counts["evals"] = len(load_all_evals(app.data_dir.evals_dir))
 
 
+def _regular_files(*paths: Path) -> None:
+    """Refuse a FIFO or device before a reader that would block on it opens it."""
+    from praxis.safe_read import check_regular
+
+    for path in paths:
+        if path.exists():
+            check_regular(path)
+
+
 def _check_env_file(app: Praxis, check: Check) -> None:
+    import stat
+
     from praxis.errors import CheckFailed
+    from praxis.safe_read import not_regular
 
     path = app.data_dir.dotenv
     if not path.exists():
         check.message = "absent"
         return
-    mode = path.stat().st_mode & 0o777
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(path, info.st_mode)
+    mode = info.st_mode & 0o777
     if mode & 0o077:
         raise CheckFailed(f"{path} is readable by others (mode {mode:o})", f"chmod 600 {path}")
     if path.stat().st_uid != os.getuid():
@@ -237,3 +271,25 @@ def _check_disk(app: Praxis, check: Check) -> None:
     if free < LOW_FREE_BYTES:
         check.status = "warn"
         check.hint = "free some space soon"
+
+
+def _check_memory(app: Praxis, check: Check) -> None:
+    """Memory counts and the last consolidation / decay runs (praxis.memory.service); warns
+    when hot memory is over capacity and no consolidation ran for two days."""
+    from praxis import clock
+    from praxis.memory.stats import memory_stats, run_summary
+
+    stats = memory_stats(app.db, app.config.settings.memory.hot_capacity)
+    last = stats.last_consolidation
+    check.message = (
+        f"hot={stats.hot}/{stats.hot_capacity} cold={stats.cold} flagged={stats.flagged} "
+        f"dnr_open={stats.ops['dnr_open']} bugs_open={stats.ops['bugs_open']}; "
+        f"last consolidation: {run_summary(last)[0]}; "
+        f"last decay: {run_summary(stats.last_decay)[0]}"
+    )
+    stale = last is None or clock.age_seconds(clock.parse_timestamp(last.ran_at)) > 2 * 86_400
+    if stats.hot > stats.hot_capacity and stale:
+        check.status = "warn"
+        check.hint = (
+            "run `praxis memory consolidate` (the daemon does it daily; with cron, schedule it)"
+        )

@@ -14,6 +14,7 @@ from praxis.files import atomic_write_json
 from praxis.paths import DataDir
 
 DEFAULT_MAX_AGE_SECONDS = 900
+HEARTBEAT_MAX_BYTES = 64 * 1024
 
 
 class Heartbeat(NamedTuple):
@@ -55,9 +56,14 @@ def write_heartbeat(
 
 
 def read_heartbeat(data_dir: DataDir) -> Heartbeat:
+    from praxis.errors import UnsafeFile
+    from praxis.safe_read import read_text_regular
+
     path = data_dir.heartbeat
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_text_regular(path, max_bytes=HEARTBEAT_MAX_BYTES))
+    except UnsafeFile as exc:  # a FIFO in its place must not hang `heartbeat check`
+        raise CheckFailed(exc.message, exc.hint) from None
     except FileNotFoundError:
         raise CheckFailed(
             f"heartbeat file {path} is missing",

@@ -18,18 +18,27 @@ class ReviewState(NamedTuple):
     last_confirmed_at: str | None
     last_note: str | None
 
-    def due(self, now: datetime) -> bool:
+    def due_at(self) -> datetime | None:
+        """When the next weekly review falls due; None = never confirmed (due now)."""
         if self.last_confirmed_at is None:
-            return True
-        return clock.parse_timestamp(self.last_confirmed_at) + REVIEW_INTERVAL <= now
+            return None
+        return clock.parse_timestamp(self.last_confirmed_at) + REVIEW_INTERVAL
+
+    def due(self, now: datetime) -> bool:
+        """Due when never confirmed (as the reference) or 7 days after the last confirmation."""
+        due_at = self.due_at()
+        return due_at is None or due_at <= now
 
 
 def read_review_state(data_dir: DataDir) -> ReviewState:
+    from praxis.operator.textfile import read_regular_text
+
     path = data_dir.boundary_review
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    text = read_regular_text(path)
+    if text is None:
         return ReviewState(None, None)
+    try:
+        raw = json.loads(text)
     except ValueError as exc:
         raise ConfigError(
             f"invalid JSON: {exc}", "fix the file or delete it to reset the review", path=str(path)
@@ -48,6 +57,18 @@ def read_review_state(data_dir: DataDir) -> ReviewState:
     return ReviewState(
         str(confirmed) if confirmed is not None else None, str(note) if note is not None else None
     )
+
+
+def confirm_review(data_dir: DataDir, note: str | None) -> ReviewState:
+    """Record the weekly review as confirmed now (atomically); a blank note is stored as null."""
+    from praxis.files import atomic_write_json
+    from praxis.operator.textfile import read_regular_bytes
+
+    # A broken JSON file is replaced (the error hints say so); a FIFO or directory is refused.
+    read_regular_bytes(data_dir.boundary_review)
+    state = ReviewState(clock.now_text(), (note or "").strip() or None)
+    atomic_write_json(data_dir.boundary_review, state._asdict())
+    return state
 
 
 def count_canary_records(data_dir: DataDir) -> int:

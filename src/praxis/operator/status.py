@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from praxis import clock
 from praxis.analysis.drift import SessionQuality, drift
 from praxis.app import Praxis
-from praxis.errors import CheckFailed, ConfigError
+from praxis.errors import CheckFailed, ConfigError, DataDirError
 from praxis.events import count_events, last_event
-from praxis.operator.review_state import count_canary_records, read_review_state
+from praxis.operator.review_state import ReviewState, count_canary_records, read_review_state
 from praxis.operator.usage_window import today_usage
 from praxis.report import Report
 from praxis.storage.provider_usage import UsageSlice, latest_provider_usage
 from praxis.tools.approvals import count_pending
+
+if TYPE_CHECKING:
+    from praxis.memory.stats import MemoryStats
 
 
 def build_status(app: Praxis) -> Report:
@@ -33,7 +37,7 @@ def build_status(app: Praxis) -> Report:
     state = _read_state(app)
     db = app.db
     now = clock.now()
-    review = read_review_state(app.data_dir)
+    review = _review_state(app)
 
     report.add("status", "ready")
     report.add("instance", settings.instance.name)
@@ -52,14 +56,15 @@ def build_status(app: Praxis) -> Report:
     )
     report.add("registered_tools", *_tolerant(lambda: _count_tools(app)))
     report.add("drift_status", _drift_status(db))
-    dnr = _count(db, "SELECT COUNT(*) FROM do_not_repeat")
-    bugs = _count(db, "SELECT COUNT(*) FROM known_bugs WHERE resolved_at IS NULL")
+    memory = _memory_stats(app)
+    dnr, bugs = memory.ops["dnr_open"], memory.ops["bugs_open"]  # open rows (the context's)
     report.add("operational_memory", f"dnr={dnr} bugs={bugs}", {"dnr": dnr, "bugs": bugs})
     report.add("event_count", count_events(app.data_dir.events))
     report.add("canary_records", count_canary_records(app.data_dir))
-    report.add("boundary_review_due", review.due(now))
+    _add_boundary_review_due(report, review, now)
     _add_goals(report, app)
     _add_budget_today(report, app, db)
+    _add_memory(report, memory)
 
     if state.get("selected_tool_name"):
         report.add("selected_tool", state["selected_tool_name"])
@@ -67,11 +72,35 @@ def build_status(app: Praxis) -> Report:
     if event is not None:
         report.add("last_event", event.kind)
     _add_heartbeat(report, app)
-    if review.last_confirmed_at:
+    if isinstance(review, ReviewState) and review.last_confirmed_at:
         report.add("last_boundary_review", review.last_confirmed_at)
     _add_last_session(report, db)
     _add_provider_usage(report, db)
     return report
+
+
+def _memory_stats(app: Praxis) -> MemoryStats:
+    from praxis.memory.stats import memory_stats
+
+    return memory_stats(app.db, app.config.settings.memory.hot_capacity)
+
+
+def _add_memory(report: Report, stats: MemoryStats) -> None:
+    """Memory counts and the last consolidation / decay run (`praxis memory stats` has more)."""
+    from praxis.memory.stats import run_summary
+
+    report.add(
+        "memory",
+        f"hot={stats.hot}/{stats.hot_capacity} cold={stats.cold} flagged={stats.flagged}",
+        {
+            "hot": stats.hot,
+            "hot_capacity": stats.hot_capacity,
+            "cold": stats.cold,
+            "flagged": stats.flagged,
+        },
+    )
+    report.add("memory_consolidation", *run_summary(stats.last_consolidation))
+    report.add("memory_decay", *run_summary(stats.last_decay))
 
 
 def _count(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> int:
@@ -79,13 +108,32 @@ def _count(db: sqlite3.Connection, sql: str, params: tuple[Any, ...] = ()) -> in
 
 
 def _read_state(app: Praxis) -> dict[str, Any]:
+    from praxis.errors import PraxisError
+    from praxis.safe_read import read_text_regular
+
     try:
-        raw = json.loads(app.state_file.read_text(encoding="utf-8"))
+        raw = json.loads(read_text_regular(app.state_file))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError, PraxisError):
+        # A FIFO, a directory or garbage in its place: status still answers.
         return {"current_phase": "unknown", "last_outcome": "state_file_unreadable"}
     return raw if isinstance(raw, dict) else {}
+
+
+def _review_state(app: Praxis) -> ReviewState | str:
+    """boundary_review.json, or the error that makes it unreadable (status must not fail)."""
+    try:
+        return read_review_state(app.data_dir)
+    except (ConfigError, DataDirError) as broken:
+        return broken.message
+
+
+def _add_boundary_review_due(report: Report, review: ReviewState | str, now: datetime) -> None:
+    if isinstance(review, str):
+        report.add("boundary_review_due", "error (run `praxis boundaries show`)", {"error": review})
+    else:
+        report.add("boundary_review_due", review.due(now))
 
 
 def _count_tools(app: Praxis) -> int:

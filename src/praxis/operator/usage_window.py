@@ -30,10 +30,12 @@ def local_month_start(timezone: str, moment: datetime | None = None) -> datetime
 
 
 def usage_since(db: sqlite3.Connection, since: datetime) -> UsageTotals:
+    """Every attempt since `since` as charged: settled ones at their real usage, open
+    reservations and unknown outcomes at their worst case (what the daily/monthly caps see)."""
     row = db.execute(
         "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), "
         "COALESCE(SUM(estimated_cost_micros), 0), COALESCE(MIN(cost_known), 1) "
-        "FROM token_ledger WHERE recorded_at >= ?",
+        "FROM provider_attempts WHERE recorded_at >= ?",
         (clock.format_timestamp(since),),
     ).fetchone()
     return UsageTotals(int(row[0]), int(row[1]), int(row[2]) == 0)

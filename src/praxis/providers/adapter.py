@@ -3,6 +3,10 @@
 An adapter makes exactly ONE HTTP request per `call` and raises a classified `CallError`;
 retries, pricing, recording and failover live in the layer above. httpx is imported only when
 a request is actually made, so importing these types stays cheap.
+
+Every reply body is read as a stream and bounded (`agent.max_reply_bytes`, counted after any
+content decoding): past the limit the connection is dropped and the attempt fails as a malformed
+reply, so a runaway or hostile server can neither exhaust memory nor have its reply stored.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     import httpx
 
 TextCallback = Callable[[str], None]
+DEFAULT_MAX_REPLY_BYTES = 200_000
 
 
 class AdapterResult(NamedTuple):
@@ -162,10 +167,12 @@ class HttpClient:
         secrets: tuple[str, ...] = (),
         key_env: str | None = None,
         client: httpx.Client | None = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ) -> None:
         self.label = label
         self.url = url
         self.timeout = timeout
+        self.max_reply_bytes = max_reply_bytes
         self.secrets = tuple(secret for secret in secrets if secret)
         self.key_env = key_env
         self._client = client
@@ -174,48 +181,53 @@ class HttpClient:
     @property
     def client(self) -> httpx.Client:
         if self._client is None:
-            import httpx
-
-            # Loading the CA bundle costs ~60 ms: share one TLS context per process, and skip it
-            # for plain-http bases (local servers), where there is nothing to verify.
-            verify = _tls_context() if self.url.startswith("https://") else False
-            self._client = httpx.Client(timeout=self.timeout, verify=verify)
+            self._client = shared_client(self.url.startswith("https://"))
         return self._client
 
     def close(self) -> None:
-        if self._owned and self._client is not None:
-            self._client.close()
+        """The process-wide client stays open for the next call; an injected one is the
+        caller's to close."""
+        if self._owned:
             self._client = None
 
     def post_json(self, headers: Mapping[str, str], body: Mapping[str, Any]) -> Any:
         """POST the body; the reply's JSON, or a classified CallError."""
-        import httpx
+        httpx = import_httpx()
 
         try:
-            response = self.client.post(self.url, headers=headers, json=body, timeout=self.timeout)
+            with self.client.stream(
+                "POST", self.url, headers=headers, json=body, timeout=self.timeout
+            ) as response:
+                raw = self._read_bounded(response, strict=response.is_success)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise self.transport_error(exc) from exc
         if not response.is_success:
-            raise self._status_error(response)
-        return load_json(self.label, response.text)
+            raise self._status_error(response, raw)
+        return load_json(self.label, raw.decode(response.encoding or "utf-8", errors="replace"))
 
     def stream_lines(
         self, headers: Mapping[str, str], body: Mapping[str, Any]
     ) -> Generator[str, None, None]:
         """The reply's complete lines as they arrive; the request is sent on the first `next()`.
         Close the generator when done so the connection is released at once."""
-        import httpx
+        import codecs
+
+        httpx = import_httpx()
 
         try:
             with self.client.stream(
                 "POST", self.url, headers=headers, json=body, timeout=self.timeout
             ) as response:
                 if not response.is_success:
-                    response.read()
-                    raise self._status_error(response)
+                    raise self._status_error(response, self._read_bounded(response, strict=False))
+                decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")("replace")
                 pending = ""
-                for text in response.iter_text():
-                    *complete, pending = (pending + text).split("\n")
+                received = 0
+                for chunk in response.iter_bytes():
+                    received += len(chunk)
+                    if received > self.max_reply_bytes:
+                        raise self._too_large()
+                    *complete, pending = (pending + decoder.decode(chunk)).split("\n")
                     for line in complete:
                         yield line.removesuffix("\r")
                 # A fragment after the last newline is a cut stream, not a line: the parsers
@@ -223,13 +235,38 @@ class HttpClient:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise self.transport_error(exc) from exc
 
+    def _read_bounded(self, response: httpx.Response, *, strict: bool) -> bytes:
+        """The body, at most `max_reply_bytes` of it. `strict`: a larger body is an error (a
+        reply); otherwise it is cut there (an error body, only ever shown as an excerpt)."""
+        limit = self.max_reply_bytes
+        declared = response.headers.get("content-length", "")
+        if strict and declared.isdigit() and int(declared) > limit:
+            raise self._too_large()  # refused before a byte of it is read
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                if strict:
+                    raise self._too_large()
+                return bytes(body[:limit])
+        return bytes(body)
+
+    def _too_large(self) -> CallError:
+        return CallError(
+            f"{self.label} returned a reply larger than agent.max_reply_bytes "
+            f"({self.max_reply_bytes} bytes); it was not read further",
+            "raise max_reply_bytes in the [agent] table of praxis.toml if replies this large "
+            "are expected",
+            error_class=MALFORMED_REPLY,
+        )
+
     def error(self, error_class: str, what: str, status: int | None = None) -> CallError:
         return call_error(
             self.label, error_class, what, secrets=self.secrets, key_env=self.key_env, status=status
         )
 
     def transport_error(self, exc: Exception) -> CallError:
-        import httpx
+        httpx = import_httpx()
 
         if isinstance(exc, httpx.TimeoutException):
             return self.error(TRANSIENT, f"request timed out after {self.timeout:g}s")
@@ -241,15 +278,43 @@ class HttpClient:
             return self.error(TRANSIENT, f"request could not connect: {exc}")
         return self.error(TRANSIENT, f"request failed: {type(exc).__name__}: {exc}")
 
-    def _status_error(self, response: httpx.Response) -> CallError:
+    def _status_error(self, response: httpx.Response, raw: bytes) -> CallError:
         return status_error(
             self.label,
             response.status_code,
-            response.text,
+            raw.decode(response.encoding or "utf-8", errors="replace"),
             response.headers,
             secrets=self.secrets,
             key_env=self.key_env,
         )
+
+
+def limit_replies(adapter: Adapter, max_reply_bytes: int) -> None:
+    """Apply `agent.max_reply_bytes` to an adapter that reads replies over HTTP."""
+    http = getattr(adapter, "http", None)
+    if isinstance(http, HttpClient):
+        http.max_reply_bytes = max_reply_bytes
+
+
+@functools.cache
+def shared_client(https: bool) -> httpx.Client:
+    """One client per process (and scheme): connections and the TLS set-up are reused by every
+    route and phase. Loading the CA bundle costs ~60 ms, so plain-http bases (local servers)
+    skip it; timeouts are given per request."""
+    client: httpx.Client = import_httpx().Client(verify=_tls_context() if https else False)
+    return client
+
+
+def import_httpx() -> Any:
+    """httpx without its command-line client: `httpx/__init__` imports `httpx._main`, which
+    pulls in click, rich and pygments (~40 ms) for a CLI we never use. A None entry in
+    sys.modules makes that import fail, and httpx falls back to a stub `main`."""
+    import sys
+
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    import httpx
+
+    return httpx
 
 
 @functools.cache

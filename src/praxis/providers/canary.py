@@ -49,7 +49,6 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
     from praxis.providers.factory import route_provider
     from praxis.providers.limits import period_limits
     from praxis.quality.evals import run_evals
-    from praxis.storage.sessions import insert_attempts, transaction
 
     config = app.config
     records = {(r.provider, r.model): r for r in load_records(app.data_dir.model_canary)}
@@ -67,10 +66,12 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
             messages=(Message("user", PROBE),),
             max_output_tokens=32,
         )
-        ledger = CallLedger(period_limits(config, app.db))
+        # Written ahead like every metered call: reserved before the probe, settled after.
+        ledger = CallLedger(period_limits(config), app.db)
         started = time.monotonic()
         try:
-            reply = probe.complete(request, ledger)
+            with ledger:
+                reply = probe.complete(request, ledger)
             text = reply.text.strip()
             evals = run_evals(app.data_dir, "canary")
             passed = text == EXPECTED and evals.failed == 0
@@ -85,11 +86,6 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
             summary = f"{target} canary probe failed: {failure.message}" + (
                 f" ({failure.hint})" if failure.hint else ""
             )
-        finally:
-            with transaction(app.db):
-                insert_attempts(
-                    app.db, None, None, [a._asdict() for a in ledger.attempts], clock.now_text()
-                )
         record = CanaryRecord(
             target,
             probe.model,

@@ -42,7 +42,8 @@ def build_provider(
     routes = select_routes(config, phase)
     # In a router, failover is the retry: each route gets one retry instead of two.
     tries = 3 if len(routes) == 1 else 2
-    members = [route_provider(r, tries=tries, data_dir=data_dir) for r in routes]
+    reply_limit = config.settings.agent.max_reply_bytes
+    members = [route_provider(r, tries, data_dir, reply_limit) for r in routes]
     frozen: list[Attempt] = []
     if gate and config.settings.agent.freeze_on_model_regression and data_dir is not None:
         members, frozen = _apply_freeze(config, data_dir, members)
@@ -96,8 +97,14 @@ def resolve_base_url(route: Route) -> str:
     return url.rstrip("/")
 
 
-def route_provider(route: Route, tries: int = 3, data_dir: DataDir | None = None) -> RouteProvider:
-    """One route. With `data_dir`, routes whose server rejected tools are remembered there."""
+def route_provider(
+    route: Route,
+    tries: int = 3,
+    data_dir: DataDir | None = None,
+    max_reply_bytes: int | None = None,
+) -> RouteProvider:
+    """One route. With `data_dir`, routes whose server rejected tools are remembered there;
+    `max_reply_bytes` (agent.max_reply_bytes) bounds every reply it reads."""
     from praxis.context.tokens import counter_for, family_for
     from praxis.providers.pricing import price_for
     from praxis.providers.route import RetryPolicy, RouteProvider
@@ -106,6 +113,10 @@ def route_provider(route: Route, tries: int = 3, data_dir: DataDir | None = None
     base_url = resolve_base_url(route)
     key = env.get(route.key_env) if route.key_env else None
     adapter = _adapter(route, base_url, key)
+    if max_reply_bytes is not None:
+        from praxis.providers.adapter import limit_replies
+
+        limit_replies(adapter, max_reply_bytes)
     counter = counter_for(family_for(route.provider, route.model))
     secrets = (key,) if key else ()
     return RouteProvider(

@@ -15,11 +15,13 @@ from typing import NamedTuple
 
 from praxis import clock
 from praxis.config.providers import Route
+from praxis.errors import BudgetExceeded
 from praxis.providers.adapter import Adapter
 from praxis.providers.base import Attempt, CompletionRequest, ProviderFailed, Reply
 from praxis.providers.http_errors import CallError
+from praxis.providers.live_text import AttemptText
 from praxis.providers.pricing import Price, cost_micros
-from praxis.providers.spend import CallLedger
+from praxis.providers.spend import CallLedger, Target
 from praxis.providers.tool_support import RouteKey, ToolLessRoutes, rejects_tools, without_tools
 from praxis.redact import redact
 
@@ -79,16 +81,18 @@ class RouteProvider:
         last_failure: CallError | None = None
         dropped = bool(request.tools) and not self._tools
         sent = without_tools(request) if dropped else request
-        prompt_tokens = self.counter(sent.prompt_text())
-        worst_cost, _ = cost_micros(self.price, prompt_tokens, sent.max_output_tokens)
         attempt_number = 0
         while attempt_number < self.retry.max_tries:
             attempt_number += 1
-            ledger.check(prompt_tokens + sent.max_output_tokens, worst_cost)
+            target = Target(request.phase, self.name, self.model, self.price is not None)
+            self._reserve(ledger, sent, target)
             started = time.monotonic()
+            live = AttemptText(on_text) if on_text is not None else None
             try:
-                result = self.adapter.call(sent, on_text)
+                result = self.adapter.call(sent, live)
             except CallError as failure:
+                if live is not None:
+                    live.failed()  # text it streamed is void: the next attempt starts over
                 last_failure = failure
                 attempt = self._failed(request.phase, failure, started)
                 ledger.record(attempt)
@@ -97,8 +101,6 @@ class RouteProvider:
                     # The same call, at once and without tools; this route never gets them again.
                     self._forget_tools(failure)
                     dropped, sent = True, without_tools(request)
-                    prompt_tokens = self.counter(sent.prompt_text())
-                    worst_cost, _ = cost_micros(self.price, prompt_tokens, sent.max_output_tokens)
                     attempt_number -= 1
                     continue
                 delay = self._retry_delay(failure, attempt_number)
@@ -133,6 +135,26 @@ class RouteProvider:
                 dropped,
             )
         raise ProviderFailed(request.phase, tuple(mine), self._hint(last_failure))
+
+    def _reserve(self, ledger: CallLedger, sent: CompletionRequest, target: Target) -> None:
+        """Check the limits with the worst case and reserve it. The free upper bound (UTF-8
+        bytes) is tried first; only when it does not fit is the prompt counted exactly (loading
+        the tokenizer's table costs more than a loopback call), and that count decides."""
+        from praxis.context.tokens import upper_bound
+
+        text = sent.prompt_text()
+        bound = upper_bound(text)
+        try:
+            ledger.check(bound + sent.max_output_tokens, self._worst_cost(bound, sent), target)
+            return
+        except BudgetExceeded:
+            exact = self.counter(text)
+            if exact >= bound:
+                raise
+        ledger.check(exact + sent.max_output_tokens, self._worst_cost(exact, sent), target)
+
+    def _worst_cost(self, prompt_tokens: int, sent: CompletionRequest) -> int:
+        return cost_micros(self.price, prompt_tokens, sent.max_output_tokens)[0]
 
     def _forget_tools(self, failure: CallError) -> None:
         self._tools = False

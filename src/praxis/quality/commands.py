@@ -2,7 +2,8 @@
 
 Criteria and eval files are data the operator (or a tool) can write, so their commands get as
 little as possible: no stdin, no provider keys or bot tokens in the environment, a timeout that
-kills the whole process group, and a capped, redacted output tail.
+kills the whole process group, and a capped, redacted output tail. The command dies with Praxis,
+and its process group is recorded in the data dir while it runs (`praxis.tools.children`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from praxis.config import env
 from praxis.redact import redact
+from praxis.tools import children
 
 OUTPUT_LIMIT_BYTES = 4096
 FINDING_LINE_CHARS = 200
@@ -118,8 +120,10 @@ def _drain(fd: int, buffer: bytearray) -> None:
 
 
 def run_check(command: str, cwd: Path, timeout_seconds: float = 60) -> CheckOutcome:
-    """Run `command` with `/bin/sh -c` in `cwd`; ok when it exits 0 within the timeout."""
+    """Run `command` with `/bin/sh -c` in `cwd` (the data dir, where its process group is
+    recorded while it runs); ok when it exits 0 within the timeout."""
     child_env, secrets = child_environment()
+    children.reap_leftovers(cwd)
     started = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -130,10 +134,12 @@ def run_check(command: str, cwd: Path, timeout_seconds: float = 60) -> CheckOutc
             stderr=subprocess.STDOUT,
             env=child_env,
             start_new_session=True,
+            preexec_fn=children.preexec_for(timeout_seconds),
         )
-    except OSError as exc:
+    except (OSError, subprocess.SubprocessError) as exc:
         elapsed = int((time.monotonic() - started) * 1000)
         return CheckOutcome(False, None, redact(str(exc), secrets), False, elapsed)
+    children.register(cwd, proc.pid, "check")
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     os.set_blocking(fd, False)
@@ -143,6 +149,7 @@ def run_check(command: str, cwd: Path, timeout_seconds: float = 60) -> CheckOutc
     finally:
         # Also after a normal exit: background children (`cmd &`) must not outlive the check.
         _kill_group(proc.pid)
+        children.unregister(cwd, proc.pid)
     _drain(fd, buffer)
     proc.stdout.close()
     proc.wait()

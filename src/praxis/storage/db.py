@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
-from praxis.errors import DataDirError
+from praxis.errors import DataDirError, InvalidDataFile, PraxisError
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -49,14 +50,49 @@ def code_schema_version() -> int:
     return max(m.version for m in available_migrations())
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+_RESTORE_HINT = (
+    "restore it from a snapshot (`praxis import`), or move it aside and run `praxis init` "
+    "to start a new database"
+)
+_opened: Path | None = None
+
+
+def opened_path() -> Path | None:
+    """The database this process opened last (names the file in a disk error at the boundary)."""
+    return _opened
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse, before SQLite touches it, a database file that cannot be ours: not a regular file,
+    empty (SQLite would silently start a fresh database in it) or without the SQLite header."""
+    from praxis.safe_read import open_regular
+
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return  # a new database
+    try:
+        header = os.read(fd, len(SQLITE_HEADER))
+    finally:
+        os.close(fd)
+    if not header:
+        raise InvalidDataFile(f"database {path} is empty (0 bytes)", _RESTORE_HINT)
+    if header != SQLITE_HEADER:
+        raise InvalidDataFile(
+            f"database {path} is not a valid SQLite database (no SQLite header)", _RESTORE_HINT
+        )
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open the database in autocommit mode (we manage transactions), WAL, busy timeout."""
+    global _opened
+    check_database_file(path)
+    _opened = path
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise DataDirError(
-            f"cannot open database {path}: {exc}", "check the path and its permissions"
-        ) from exc
+        raise database_error(path, exc, "cannot open database {path}") from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -65,11 +101,44 @@ def connect(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DataDirError(
-            f"database {path} is not a valid SQLite database: {exc}",
-            "restore it from a snapshot (`praxis import`) or move it aside and run `praxis init`",
-        ) from exc
+        raise database_error(path, exc, "cannot open database {path}") from exc
     return conn
+
+
+def database_error(path: Path, exc: sqlite3.Error, what: str) -> PraxisError:
+    """What is true about a failing database: the disk (full, read-only, permissions), real
+    corruption (PRAGMA quick_check fails), or neither. Only corruption suggests replacing it."""
+    from praxis.io_errors import sqlite_storage_error
+
+    storage = sqlite_storage_error(exc, path)
+    if storage is not None:
+        return storage
+    verdict = quick_check(path) if path.exists() else None
+    if verdict is not None and verdict != "ok":
+        return DataDirError(
+            f"database {path} is corrupt: {exc} (quick_check: {verdict})", _RESTORE_HINT
+        )
+    checked = "it passed PRAGMA quick_check: keep it; " if verdict == "ok" else "keep it; "
+    return DataDirError(
+        f"{what.format(path=path)}: {exc}",
+        f"{checked}check the disk and the file's permissions, then retry (`praxis doctor`)",
+    )
+
+
+def quick_check(path: Path) -> str | None:
+    """`PRAGMA quick_check` on a read-only connection: "ok", the problems found, or None when the
+    check itself could not run (e.g. the disk refused to open the file)."""
+    from praxis.io_errors import is_corruption
+
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc) if is_corruption(exc) else None
+    return "; ".join(str(row[0]) for row in rows[:5])
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -160,10 +229,7 @@ def open_database(path: Path, applied_at: str) -> sqlite3.Connection:
         migrate(conn, path, applied_at)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DataDirError(
-            f"database {path} could not be migrated: {exc}",
-            "restore it from a snapshot (`praxis import`) or run `praxis doctor`",
-        ) from exc
+        raise database_error(path, exc, "database {path} could not be migrated") from exc
     except BaseException:
         conn.close()
         raise

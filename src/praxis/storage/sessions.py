@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 
 @contextmanager
@@ -53,7 +52,16 @@ def find_session(conn: sqlite3.Connection, run_key: str) -> sqlite3.Row | None:
 
 
 def insert_session(conn: sqlite3.Connection, record: SessionRecord) -> tuple[int, int]:
-    """Insert the row (inside the caller's transaction). Returns (id, session_num)."""
+    """Insert the row (inside the caller's transaction). Returns (id, session_num). The texts
+    (summary, task, goal title) are stored redacted."""
+    from praxis.redact import redact
+
+    record = replace(
+        record,
+        summary=redact(record.summary),
+        task=redact(record.task) if record.task is not None else None,
+        goal_title=redact(record.goal_title) if record.goal_title is not None else None,
+    )
     session_num = int(
         conn.execute(
             "SELECT COALESCE(MAX(session_num), 0) + 1 FROM sessions WHERE day = ?", (record.day,)
@@ -92,48 +100,6 @@ def insert_session(conn: sqlite3.Connection, record: SessionRecord) -> tuple[int
     return int(cursor.lastrowid or 0), session_num
 
 
-def insert_attempts(
-    conn: sqlite3.Connection,
-    session_id: int | None,
-    run_key: str | None,
-    attempts: Sequence[Mapping[str, Any]],
-    recorded_at: str,
-) -> None:
-    for a in attempts:
-        values = (
-            session_id,
-            a["phase"],
-            a["provider"],
-            a["model"],
-            a["input_tokens"],
-            a["output_tokens"],
-            a["cost_micros"],
-            recorded_at,
-            run_key,
-        )
-        conn.execute(
-            "INSERT INTO provider_attempts(session_id, phase, provider, model, success, input_tokens, "
-            "output_tokens, estimated_cost_micros, error, recorded_at, latency_ms, error_class, run_key, "
-            "cost_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                *values[:4],
-                int(a["success"]),
-                *values[4:7],
-                a.get("error"),
-                recorded_at,
-                a.get("latency_ms"),
-                a.get("error_class"),
-                run_key,
-                int(a.get("cost_known", True)),
-            ),
-        )
-        conn.execute(
-            "INSERT INTO token_ledger(session_id, phase, provider, model, input_tokens, output_tokens, "
-            "estimated_cost_micros, recorded_at, run_key, cost_known) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*values, int(a.get("cost_known", True))),
-        )
-
-
 def attach_snapshots(conn: sqlite3.Connection, run_key: str, session_id: int) -> None:
     conn.execute(
         "UPDATE session_snapshots SET session_id = ? WHERE run_key = ? AND session_id IS NULL",
@@ -151,10 +117,13 @@ def insert_snapshot(
     state_json: str,
     recorded_at: str,
 ) -> None:
+    """One checkpoint of a session; the state JSON is stored redacted (it stays valid JSON)."""
+    from praxis.redact import redact
+
     conn.execute(
         "INSERT INTO session_snapshots(session_id, session_started_at, phase, checkpoint, state_json, "
         "recorded_at, run_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (session_id, started_at, phase, checkpoint, state_json, recorded_at, run_key),
+        (session_id, started_at, phase, checkpoint, redact(state_json), recorded_at, run_key),
     )
 
 

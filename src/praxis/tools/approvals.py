@@ -110,22 +110,25 @@ def create_request(
 ) -> ApprovalRequest:
     """Insert a request. A call refused or blocked before it could run is written with its final
     status and `result` in this one statement; `claimed` inserts it already claimed for execution
-    (a call that needs no approval), so a crash never leaves an unapproved `approved` row."""
+    (a call that needs no approval), so a crash never leaves an unapproved `approved` row.
+    Every text (summary, paths, arguments, result, output) is stored redacted."""
+    from praxis.redact import redact, redact_value
+
     cursor = conn.execute(
         "INSERT INTO approval_requests(tool_name, summary, requested_by, write_paths, payload_json, "
         "status, created_at, updated_at, session_run_key, result_summary, execution_started_at, "
         "call_key, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             tool_name,
-            summary,
+            redact(summary),
             requested_by,
-            json.dumps(list(write_paths)),
-            json.dumps(payload, ensure_ascii=False) if payload is not None else None,
+            json.dumps(redact_value(list(write_paths))),
+            json.dumps(redact_value(payload), ensure_ascii=False) if payload is not None else None,
             status,
             now,
             now,
             run_key,
-            result,
+            redact(result) if result is not None else None,
             now if claimed else None,
             call_key,
             bounded_output(output) if output is not None else None,
@@ -163,7 +166,15 @@ def find_pending_duplicate(
         "ORDER BY id",
         (tool_name,),
     ).fetchall()
-    return next((r for r in map(_row, rows) if (r.payload or {}) == payload), None)
+    stored = _stored(payload)
+    return next((r for r in map(_row, rows) if (r.payload or {}) == stored), None)
+
+
+def _stored(payload: dict[str, Any]) -> Any:
+    """The payload as a row keeps it (redacted), so comparisons match stored rows."""
+    from praxis.redact import redact_value
+
+    return redact_value(payload)
 
 
 def next_approved(conn: sqlite3.Connection) -> ApprovalRequest | None:
@@ -269,12 +280,20 @@ def finish(
     now: str,
     output: str | None = None,
 ) -> None:
-    """approved → executed | failed | blocked, with what the tool printed."""
+    """approved → executed | failed | blocked, with what the tool printed (both redacted)."""
+    from praxis.redact import redact
+
     assert status in ("executed", "failed", "blocked")
     conn.execute(
         "UPDATE approval_requests SET status = ?, result_summary = ?, output = ?, updated_at = ? "
         "WHERE id = ? AND status = 'approved'",
-        (status, result, bounded_output(output if output is not None else result), now, request_id),
+        (
+            status,
+            redact(result),
+            bounded_output(output if output is not None else result),
+            now,
+            request_id,
+        ),
     )
 
 
@@ -313,7 +332,31 @@ def fail_interrupted(conn: sqlite3.Connection, now: str) -> list[int]:
             conn,
             request_id,
             "failed",
-            "Interrupted during execution; not run again so it runs at most once.",
+            "Interrupted during execution; it may have partly run, and it is not run again "
+            "unless the operator approves it again.",
             now,
         )
+        conn.execute(
+            "UPDATE approval_requests SET status_note = ? WHERE id = ?", (INTERRUPTED, request_id)
+        )
     return ids
+
+
+INTERRUPTED = "interrupted"  # status_note of a request whose run was killed mid-way
+
+
+def was_interrupted(
+    conn: sqlite3.Connection, run_key: str | None, tool_name: str, payload: dict[str, Any]
+) -> ApprovalRequest | None:
+    """This session's earlier identical call that was killed while it ran, if any: running it
+    again needs the operator's approval, since it may have partly run."""
+    if run_key is None:
+        return None
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM approval_requests WHERE session_run_key = ? AND tool_name = ? "
+        "AND ((status = 'failed' AND status_note = ?) "
+        "OR (status = 'approved' AND execution_started_at IS NOT NULL)) ORDER BY id",
+        (run_key, tool_name, INTERRUPTED),
+    ).fetchall()
+    stored = _stored(payload)
+    return next((r for r in map(_row, rows) if (r.payload or {}) == stored), None)

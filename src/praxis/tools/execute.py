@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple
 from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import PolicyViolation, PraxisError
+from praxis.loop.faults import crash_point
 from praxis.tools import approvals
 from praxis.tools.registry import DATA_WRITE, ToolDef
 
@@ -58,8 +59,13 @@ def precheck(
 
         refused = refusal(arguments, app.config.settings)
         if refused:
+            not_allowed = refused.startswith("command ") and "is not allowed" in refused
             raise PolicyViolation(
-                refused, "add the program to [tools.shell] allowed_commands in praxis.toml"
+                refused,
+                "add the program to [tools.shell] allowed_commands in praxis.toml"
+                if not_allowed
+                else "name plain files inside workspace/ (no symlinks, hard links, FIFOs or "
+                "paths outside it)",
             )
     manifest = tool.manifest
     if manifest is not None and manifest.required_level > level:
@@ -185,7 +191,9 @@ def handle_call(
     if verdict.blocked:
         request_id = row("blocked", verdict.summary).id
         return CallVerdict("blocked", verdict.summary or "", verdict.summary or "", request_id)
-    if needs_approval(app, tool, arguments):
+    if needs_approval(app, tool, arguments) or approvals.was_interrupted(
+        conn, run_key, tool.name, payload
+    ):
         return _pending(row("pending"))
     request = row("approved", claimed=True)
     return _run_claimed(app, conn, tool, payload, request.id, run_key, goal_id)
@@ -335,6 +343,7 @@ def _run_claimed(
     run_key: str | None,
     goal_id: str | None,
 ) -> CallVerdict:
+    crash_point("tool:claimed")  # durability tests: killed after the claim, before the result
     try:
         ok, output, summary = run_tool(app, conn, tool, payload, run_key, goal_id)
     except PraxisError as failure:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from praxis.redact import redact
 from praxis.tools.builtins.base import (
     Arguments,
@@ -14,6 +16,9 @@ from praxis.tools.builtins.base import (
     object_schema,
     one_line,
 )
+
+if TYPE_CHECKING:
+    from praxis.memory.service import MemoryService
 
 SEARCH_DEFAULT_LIMIT = 5
 SEARCH_MAX_LIMIT = 20
@@ -57,12 +62,16 @@ WRITE_SCHEMA = object_schema(
 )
 
 
-def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    from praxis.memory.store import search_memories
+def _service(ctx: ToolContext) -> MemoryService:
+    from praxis.memory.service import MemoryService
 
+    return MemoryService(ctx.conn, ctx.settings.memory, ctx.settings.instance.timezone)
+
+
+def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     query = str(arguments["query"])
     limit = int(arguments.get("limit", SEARCH_DEFAULT_LIMIT))
-    hits = search_memories(ctx.conn, query, limit)
+    hits = _service(ctx).search(query, ctx.now, limit)
     shown = one_line(query, 60)
     if not hits:
         return ToolOutcome(True, "No memories matched.", f'memory-search "{shown}": 0 matches')
@@ -71,39 +80,17 @@ def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(True, "\n".join(lines), summary)
 
 
-def _clean_tags(raw: object) -> list[str]:
-    tags: list[str] = []
-    for item in raw if isinstance(raw, list) else ():
-        tag = " ".join(str(item).split())
-        if tag and tag not in tags and tag != "tool":
-            tags.append(tag)
-    return tags
-
-
-def _add(ctx: ToolContext, text: str, tags: list[str]) -> tuple[int, bool]:
-    """Insert in the caller's transaction, or in one of our own when there is none."""
-    from praxis.memory.store import add_hot_memory
-
-    conn = ctx.conn
-    if conn.in_transaction:
-        return add_hot_memory(conn, text, None, tags, WRITE_IMPORTANCE, ctx.now)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = add_hot_memory(conn, text, None, tags, WRITE_IMPORTANCE, ctx.now)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return result
-
-
 def _write(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    # A model may echo a key it saw; memories are shown back in every later context.
+    # A model may echo a key it saw; memories are shown back in every later context. The text
+    # is model output: the service cleans it and cuts it to memory.max_chars.
     text = redact(str(arguments["text"])).strip()
     if not text:
         return failure("memory-write", "text must not be blank")
-    tags = ["tool", *_clean_tags(arguments.get("tags"))]
-    memory_id, created = _add(ctx, text, tags)
+    raw_tags = arguments.get("tags")
+    tags = [str(t) for t in raw_tags] if isinstance(raw_tags, list) else []
+    memory_id, created = _service(ctx).add(
+        text, tags, ctx.now, importance=WRITE_IMPORTANCE, origin="tool"
+    )
     if created:
         return ToolOutcome(True, f"Saved memory #{memory_id}.", f"memory-write #{memory_id}")
     return ToolOutcome(
@@ -127,7 +114,7 @@ MEMORY_SEARCH = BuiltinTool(
 MEMORY_WRITE = BuiltinTool(
     name="memory-write",
     description=(
-        "Remember a short fact or lesson as a hot memory (tagged `tool`). "
+        "Remember a short fact or lesson as a hot memory (tagged `tool`; long text is cut). "
         "Writing the same text again returns the existing memory."
     ),
     parameters=WRITE_SCHEMA,

@@ -3,13 +3,14 @@
 There is no shell string and no shell: `argv[0]` must be a bare name in `[tools.shell]
 allowed_commands`, resolved on a fixed PATH. The child gets no stdin, a minimal environment (no
 provider keys or bot tokens), `workspace/` as cwd and HOME, a timeout that kills its whole process
-group, and its output capped and redacted.
+group, and its output capped and redacted. It dies with Praxis (see `praxis.tools.children`).
 
-Arguments that name paths outside `workspace/` (absolute paths, `..` that climbs out, symlinks
-that lead out) are refused. That check is defence in depth, NOT a sandbox: an allowed program can
-still reach anything the Praxis user can (an option with an attached path, a script's own code).
-Keep `allowed_commands` to read-only tools and let approval gate everything not in
-`safe_commands`.
+What arguments may name is `shell_policy`: paths outside `workspace/`, symlinks, hard links and
+FIFOs are refused when the model asks (a call that can never run is never queued for approval);
+options that follow symlinks need approval even for a safe command. That check is defence in
+depth, NOT a sandbox: an allowed program can still reach anything the Praxis user can (a
+script's own code). Keep `allowed_commands` to read-only tools and let approval gate everything
+not in `safe_commands`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ import selectors
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 from praxis.config.settings import Settings
+from praxis.paths import DataDir
 from praxis.redact import redact
+from praxis.tools import children
 from praxis.tools.builtins.base import (
     Arguments,
     BuiltinTool,
@@ -38,11 +40,17 @@ from praxis.tools.builtins.base import (
     object_schema,
     one_line,
 )
+from praxis.tools.builtins.shell_policy import (
+    SAFE_PATH,
+    argv_problem,
+    escaping_argument,
+    following_option,
+    workspace_problem,
+)
+
+__all__ = ["SAFE_PATH", "SHELL", "escaping_argument", "refusal", "requires_approval"]
 
 NAME = "shell"
-SAFE_PATH = (
-    "/opt/homebrew/bin:" if sys.platform == "darwin" else ""
-) + "/usr/local/bin:/usr/bin:/bin"
 MAX_ARGS = 64
 ARG_MAX_CHARS = 4096
 _REDACT_SLACK = 256  # bytes kept past the cap so a secret cut at the edge is still recognised
@@ -70,48 +78,29 @@ class Finished(NamedTuple):
     total_bytes: int
 
 
-def refusal(arguments: Arguments, settings: Settings) -> str | None:
-    """Why this call may not run even with approval (a command outside the allow-list)."""
+def _workspace_of(settings: Settings) -> Path | None:
+    root = settings.instance.data_dir
+    return DataDir(Path(root)).workspace_dir if root else None
+
+
+def refusal(arguments: Arguments, settings: Settings, workspace: Path | None = None) -> str | None:
+    """Why this call may not run even with approval: a command outside the allow-list, a path
+    outside `workspace/`, a file that is not a plain regular file. Secret shapes are redacted."""
     argv = arguments.get("argv") if isinstance(arguments, Mapping) else None
-    if not isinstance(argv, list) or not argv or not isinstance(argv[0], str):
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
         return "argv must be a non-empty list of strings"
-    allowed = settings.shell.allowed_commands
-    if argv[0] not in allowed:
-        listed = ", ".join(allowed) if allowed else "none"
-        return f"command {argv[0]!r} is not allowed; allowed: {listed}"
-    return None
+    where = workspace if workspace is not None else _workspace_of(settings)
+    problem = argv_problem(argv, settings.shell.allowed_commands, where)
+    return None if problem is None else redact(problem)
 
 
 def requires_approval(arguments: Arguments, settings: Settings) -> bool:
-    """Only allow-listed `safe_commands` run without approval."""
+    """Only allow-listed `safe_commands` run without approval, and only without options that
+    follow symlinks."""
     if refusal(arguments, settings) is not None:
         return True
-    return arguments["argv"][0] not in settings.shell.safe_commands
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def escaping_argument(argv: list[str], workspace: Path) -> str | None:
-    """The first argument that names a path outside `workspace`, lexically or via symlinks."""
-    lexical_root = os.path.abspath(workspace)
-    real_root = os.path.realpath(workspace)
-    for arg in argv[1:]:
-        # `--file=/etc/passwd` and `-f/etc/passwd` (a short option's attached value) name paths
-        # too; so does anything after an `@` (curl-style "read from file").
-        candidates = [arg]
-        if arg.startswith("-"):
-            candidates += [arg.partition("=")[2], arg.lstrip("-")[1:]]
-        if "@" in arg:
-            candidates.append(arg.partition("@")[2])
-        for candidate in filter(None, candidates):
-            joined = os.path.join(lexical_root, candidate)
-            if not _inside(os.path.normpath(joined), lexical_root):
-                return arg
-            if not _inside(os.path.realpath(joined), real_root):
-                return arg
-    return None
+    argv: list[str] = arguments["argv"]
+    return argv[0] not in settings.shell.safe_commands or following_option(argv) is not None
 
 
 def child_environment(workspace: Path) -> dict[str, str]:
@@ -149,7 +138,18 @@ def _collect(fd: int, deadline: float, keep: int) -> tuple[bytearray, int, bool]
                 kept.extend(chunk[: keep - len(kept)])
 
 
-def execute(program: str, argv: list[str], cwd: Path, timeout: float, cap: int) -> Finished:
+def execute(
+    program: str,
+    argv: list[str],
+    cwd: Path,
+    timeout: float,
+    cap: int,
+    registry: Path | None = None,
+) -> Finished:
+    """Run to completion or `timeout`. With `registry` (the data dir), the child's process group
+    is recorded there while it runs, and leftovers of a killed Praxis are reaped first."""
+    if registry is not None:
+        children.reap_leftovers(registry)
     proc = subprocess.Popen(
         argv,
         executable=program,
@@ -159,8 +159,11 @@ def execute(program: str, argv: list[str], cwd: Path, timeout: float, cap: int) 
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=children.preexec_for(timeout),
     )
     assert proc.stdout is not None
+    if registry is not None:
+        children.register(registry, proc.pid, "shell")
     deadline = time.monotonic() + timeout
     try:
         kept, total, timed_out = _collect(proc.stdout.fileno(), deadline, cap + _REDACT_SLACK)
@@ -174,6 +177,8 @@ def execute(program: str, argv: list[str], cwd: Path, timeout: float, cap: int) 
         _kill_group(proc.pid)
         proc.stdout.close()
         proc.wait()
+        if registry is not None:
+            children.unregister(registry, proc.pid)
     return Finished(None if timed_out else proc.returncode, bytes(kept), total)
 
 
@@ -194,8 +199,9 @@ def _workspace(ctx: ToolContext) -> Path:
     from praxis.errors import StateError
 
     workspace = ctx.data_dir.workspace_dir
-    if workspace.is_symlink() or (workspace.exists() and not workspace.is_dir()):
-        raise StateError("workspace/ must be a real directory, not a symlink or a file")
+    problem = workspace_problem(workspace)
+    if problem is not None:
+        raise StateError(problem)
     try:
         workspace.mkdir(exist_ok=True)
     except OSError as exc:
@@ -206,19 +212,15 @@ def _workspace(ctx: ToolContext) -> Path:
 def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     from praxis.quality.commands import child_environment as known_secret_environment
 
-    reason = refusal(arguments, ctx.settings)
+    # The same rules the request passed, again now: the workspace may have changed since.
+    reason = refusal(arguments, ctx.settings, ctx.data_dir.workspace_dir)
     if reason is not None:
         return failure(NAME, reason)
-    argv: list[str] = list(arguments["argv"])
-    if any("\x00" in arg for arg in argv):
-        return failure(NAME, "arguments must not contain NUL bytes")
-    program = shutil.which(argv[0], path=SAFE_PATH)
-    if program is None:
-        return failure(NAME, f"command {argv[0]!r} was not found on PATH {SAFE_PATH}")
     workspace = _workspace(ctx)
-    escaping = escaping_argument(argv, workspace)
-    if escaping is not None:
-        return failure(NAME, f"argument {escaping!r} names a path outside workspace/")
+    argv: list[str] = list(arguments["argv"])
+    program = shutil.which(argv[0], path=SAFE_PATH)
+    if program is None:  # removed since the check above
+        return failure(NAME, f"command {argv[0]!r} was not found on PATH {SAFE_PATH}")
     shell = ctx.settings.shell
     timeout = min(
         float(arguments.get("timeout_seconds", shell.timeout_seconds)), shell.timeout_seconds
@@ -226,9 +228,11 @@ def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     secrets = known_secret_environment()[1]
     command = one_line(redact(" ".join(argv), secrets), 100)
     try:
-        result = execute(program, argv, workspace, timeout, shell.max_output_bytes)
-    except OSError as exc:
-        return failure(NAME, f"cannot start {argv[0]}: {exc.strerror or exc}")
+        result = execute(
+            program, argv, workspace, timeout, shell.max_output_bytes, ctx.data_dir.root
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        return failure(NAME, f"cannot start {argv[0]}: {getattr(exc, 'strerror', None) or exc}")
     output = _render(result, shell.max_output_bytes, secrets, timeout)
     if result.exit_code is None:
         return ToolOutcome(False, output, f"shell {command} -> timed out after {timeout:g}s")

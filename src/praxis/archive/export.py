@@ -1,0 +1,230 @@
+"""`export state`: a bundle of the data dir, consistent while a session runs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from praxis import __version__, clock
+from praxis.archive.bundle import (
+    DATA,
+    DATABASE_MEMBER,
+    FORMAT_VERSION,
+    MANIFEST,
+    RUNTIME,
+    STATE_MEMBER,
+    Manifest,
+    is_tarball,
+    sha256_file,
+)
+from praxis.archive.secrets import known_secrets, scrub
+from praxis.archive.selection import data_files
+from praxis.errors import DataDirError, StateError, UsageError
+from praxis.files import atomic_write_bytes, atomic_write_text
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
+
+
+class ExportResult(NamedTuple):
+    output: Path
+    manifest: Manifest
+
+
+def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
+    """Write a bundle to `output` (a directory, or a single `.tar.gz`), atomically."""
+    import tempfile
+
+    app.require_initialized()
+    output = output.expanduser().absolute()
+    root = app.data_dir.root
+    if overlaps(output, root):
+        raise UsageError(
+            f"export output must not overlap {root}", "write the bundle outside the data dir"
+        )
+    _check_existing(output, overwrite)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".export", dir=output.parent))
+    try:
+        bundle = work / "bundle"
+        manifest = write_bundle(app, bundle)
+        if is_tarball(output):
+            from praxis.archive.tarball import write_tarball
+
+            packed = work / "bundle.tar.gz"
+            write_tarball(bundle, [MANIFEST, *manifest.members()], packed)
+            os.chmod(packed, 0o600)
+            _fsync(packed)
+            os.replace(packed, output)
+        else:
+            _move_dir_into_place(bundle, output, work / "replaced")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ExportResult(output, manifest)
+
+
+def write_bundle(app: Praxis, destination: Path) -> Manifest:
+    """Write a bundle directory at `destination` (which must not exist yet)."""
+    root = app.data_dir.root
+    declared = app.config.declared
+    database = app.database_file
+    state = app.state_file
+    if not database.is_file():
+        raise DataDirError(
+            f"database file {database} does not exist",
+            f"run `praxis --data-dir {root} init` to create it",
+        )
+    skip = {state, database, *(database.with_name(database.name + s) for s in _SIDE_FILES)}
+    names = data_files(root, skip)
+    secrets = known_secrets(app)
+    destination.mkdir(mode=0o700)
+    (destination / DATA).mkdir()
+    (destination / RUNTIME).mkdir()
+    digests: dict[str, str] = {}
+    copied: list[str] = []
+    for name in names:
+        content = _read_regular(root / name)
+        if content is None:  # removed while we were exporting (a finished temp file, ...)
+            continue
+        member = f"{DATA}/{name}"
+        atomic_write_bytes(destination / member, scrub(content, secrets), mode=0o600)
+        digests[member] = sha256_file(destination / member)
+        copied.append(name)
+    schema = backup_database(database, destination / DATABASE_MEMBER)
+    digests[DATABASE_MEMBER] = sha256_file(destination / DATABASE_MEMBER)
+    state_content = _read_regular(state) if state.exists() else None
+    if state_content is not None:
+        atomic_write_bytes(destination / STATE_MEMBER, scrub(state_content, secrets), mode=0o600)
+        digests[STATE_MEMBER] = sha256_file(destination / STATE_MEMBER)
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        exported_at=clock.now_text(),
+        source_data_dir=str(root),
+        database_path=declared.database_path,
+        state_file=declared.runtime.state_file,
+        schema_version=schema,
+        state_present=state_content is not None,
+        data_files=tuple(copied),
+        praxis_version=__version__,
+        sha256=digests,
+    )
+    atomic_write_text(destination / MANIFEST, manifest.to_json(), mode=0o600)
+    return manifest
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def backup_database(source: Path, target: Path) -> int:
+    """Copy the live database with SQLite's backup API; returns its schema version.
+
+    The copy is one consistent snapshot even while another connection holds a write
+    transaction (WAL: the backup reads the last committed state). The copy is left in
+    rollback-journal mode so the bundle needs no side files.
+    """
+    from praxis.storage.db import BUSY_TIMEOUT_MS, schema_version
+
+    try:
+        src = sqlite3.connect(
+            f"{source.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error as exc:
+        raise DataDirError(f"cannot open database {source}: {exc}", "run `praxis doctor`") from exc
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            version = schema_version(dst)
+        finally:
+            dst.close()
+    except sqlite3.DatabaseError as exc:
+        raise DataDirError(
+            f"cannot copy database {source}: {exc}", "run `praxis doctor` to check it"
+        ) from exc
+    finally:
+        src.close()
+    os.chmod(target, 0o600)
+    _fsync(target)
+    return version
+
+
+def overlaps(one: Path, other: Path) -> bool:
+    """Whether either path is the other or inside it (symlinks resolved)."""
+    first, second = _real(one), _real(other)
+    return first == second or second in first.parents or first in second.parents
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _check_existing(output: Path, overwrite: bool) -> None:
+    if not (output.exists() or output.is_symlink()):
+        return
+    if not overwrite:
+        raise StateError(
+            f"{output} already exists; pass --overwrite to replace it",
+            "or choose another --output",
+        )
+    if output.is_symlink():
+        raise UsageError(
+            f"{output} is a symlink; refusing to replace it", "choose another --output"
+        )
+    if is_tarball(output):
+        if not output.is_file():
+            raise UsageError(
+                f"{output} is not a file; refusing to replace it", "choose another --output"
+            )
+        return
+    if not output.is_dir() or not ((output / MANIFEST).is_file() or not any(output.iterdir())):
+        raise UsageError(
+            f"{output} is not a Praxis bundle; refusing to replace it",
+            "choose a new --output, or an earlier bundle's directory",
+        )
+
+
+def _move_dir_into_place(bundle: Path, output: Path, aside: Path) -> None:
+    if output.exists():
+        os.rename(output, aside)
+        try:
+            os.rename(bundle, output)
+        except OSError:
+            os.rename(aside, output)
+            raise
+    else:
+        os.rename(bundle, output)
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, never through a symlink or from a FIFO; None when it is gone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if path.is_symlink():
+            raise DataDirError(
+                f"refusing to copy symlink {path}", "replace it with a regular file"
+            ) from exc
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DataDirError(
+                f"refusing to copy {path}: not a regular file", "replace it with a regular file"
+            )
+        return handle.read()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,220 @@
+"""`import`: restore a bundle into a data dir through a staging dir and an atomic swap.
+
+Order: check the target and the bundle's member list (nothing written yet), copy every file into
+a staging dir next to the target while verifying its checksum, re-home the config, check and
+migrate the database, validate the result, and only then swap it in. Any failure before the swap
+removes the staging dir and leaves the target exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+from pathlib import Path
+from typing import NamedTuple
+
+from praxis import clock
+from praxis.archive.bundle import (
+    DATA,
+    DATABASE_MEMBER,
+    MANIFEST,
+    STATE_MEMBER,
+    Manifest,
+    is_tarball,
+    parse_manifest,
+)
+from praxis.archive.export import overlaps
+from praxis.archive.rehome import Rehomed, configured_paths, rewrite
+from praxis.archive.restore_checks import check_tree, prepare_database, validate_staged
+from praxis.archive.selection import excluded
+from praxis.errors import DataDirError, StateError, UsageError
+from praxis.files import atomic_write_bytes
+from praxis.loop.faults import crash_point
+
+
+class ImportResult(NamedTuple):
+    data_dir: Path
+    restored_files: int
+    schema_version: int
+    bundle_schema_version: int
+    replaced: Path | None
+
+
+def import_bundle(
+    target: Path, source: Path, overwrite: bool, *, carry_backups: bool = False
+) -> ImportResult:
+    """Restore the bundle at `source` (dir or .tar.gz) as the data dir `target`.
+
+    `carry_backups` (snapshot restore): the target's own `backups/` moves into the restored dir.
+    """
+    import tempfile
+
+    from praxis.loop.lock import run_lock
+    from praxis.paths import DataDir
+
+    source = source.expanduser().absolute()
+    where = str(source)
+    if not (source.is_dir() or source.is_file()):
+        raise UsageError(
+            f"import input {source} does not exist",
+            "pass a bundle directory or .tar.gz made by `praxis export state`",
+        )
+    if not carry_backups and overlaps(source, target):
+        raise UsageError(
+            f"import input must not overlap {target}",
+            "import from outside it; restore a snapshot with `praxis snapshots restore ID`",
+        )
+    occupied = _check_target(target, overwrite)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        if occupied and DataDir(target).is_initialized():
+            stack.enter_context(run_lock(DataDir(target).run_lock))
+        staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+        unpacked: Path | None = None
+        swapping = False
+        try:
+            if source.is_file():
+                if not is_tarball(source):
+                    raise UsageError(
+                        f"import input {source} is neither a directory nor a .tar.gz",
+                        "pass a bundle made by `praxis export state`",
+                    )
+                from praxis.archive.tarball import extract
+
+                unpacked = Path(
+                    tempfile.mkdtemp(prefix=f".{target.name}.bundle-", dir=target.parent)
+                )
+                extract(source, unpacked, where)
+            bundle = unpacked or source
+            check_tree(bundle, where)
+            manifest = _read_manifest(bundle, where)
+            restored, paths = _restore_files(bundle, manifest, staged, where)
+            rewrite(staged / "praxis.toml", target, paths)
+            bundle_version, version = prepare_database(staged / paths.database, where)
+            validate_staged(staged, where)
+            replaced = _free_replaced(target) if occupied else None
+            crash_point("import:before_swap")
+            swapping = True
+            _swap(staged, target, replaced, carry_backups)
+        except OSError as exc:
+            raise DataDirError(
+                f"import failed: {exc}",
+                "check free space and permissions next to the target; the target is unchanged"
+                if not swapping
+                else f"check {target} and {staged}",
+            ) from exc
+        finally:
+            if unpacked is not None:
+                shutil.rmtree(unpacked, ignore_errors=True)
+            if not swapping:
+                shutil.rmtree(staged, ignore_errors=True)
+    return ImportResult(target, restored, version, bundle_version, replaced)
+
+
+def _check_target(target: Path, overwrite: bool) -> bool:
+    """Whether the target holds something that the import will replace (kept aside)."""
+    if target.is_symlink():
+        raise UsageError(
+            f"{target} is a symlink; refusing to replace it", "pass the directory it points to"
+        )
+    if not target.exists():
+        return False
+    if not target.is_dir():
+        raise UsageError(f"{target} is not a directory", "choose another --data-dir")
+    if not any(target.iterdir()):
+        return False
+    if not overwrite:
+        raise StateError(
+            f"{target} already exists; pass --overwrite to replace it",
+            "the replaced data dir is kept next to it as <dir>.replaced-<timestamp>",
+        )
+    if os.path.ismount(target):
+        raise DataDirError(
+            f"{target} is a mount point; it cannot be swapped as a whole",
+            "import into a directory inside the mount (see docs/deployment.md)",
+        )
+    return True
+
+
+def _read_manifest(bundle: Path, where: str) -> Manifest:
+    path = bundle / MANIFEST
+    if not path.is_file():
+        raise UsageError(
+            f"bundle {where} has no manifest.json", "use a bundle made by `praxis export state`"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"bundle {where}: manifest.json is not UTF-8 text") from None
+    return parse_manifest(text, where)
+
+
+def _restore_files(
+    bundle: Path, manifest: Manifest, staged: Path, where: str
+) -> tuple[int, Rehomed]:
+    """Copy and verify every listed file into `staged`; returns (files restored, paths)."""
+    names = [name for name in manifest.data_files if not excluded(name)]
+    for name in names:
+        _copy_verified(bundle, f"{DATA}/{name}", staged / name, manifest, where)
+    paths = configured_paths(staged / "praxis.toml", manifest.source_data_dir, where)
+    for runtime in (paths.database, paths.state_file):
+        if runtime in names or any(n.startswith(runtime + "/") for n in names):
+            raise UsageError(
+                f"bundle {where}: runtime file {runtime} collides with a data file",
+                "use a bundle made by `praxis export state`",
+            )
+    _copy_verified(bundle, DATABASE_MEMBER, staged / paths.database, manifest, where)
+    if manifest.state_present:
+        _copy_verified(bundle, STATE_MEMBER, staged / paths.state_file, manifest, where)
+    return len(names) + 1 + int(manifest.state_present), paths
+
+
+def _copy_verified(
+    bundle: Path, member: str, destination: Path, manifest: Manifest, where: str
+) -> None:
+    import hashlib
+
+    source = bundle / member
+    try:
+        mode = os.lstat(source).st_mode
+    except FileNotFoundError:
+        raise UsageError(
+            f"bundle {where}: member {member} is missing", "the bundle is incomplete; export again"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"bundle {where}: member {member} is not a regular file")
+    content = source.read_bytes()
+    expected = manifest.sha256.get(member)
+    if expected is not None and hashlib.sha256(content).hexdigest() != expected.lower():
+        raise UsageError(
+            f"bundle {where}: checksum mismatch for {member}",
+            "the bundle is damaged; export it again or use another snapshot",
+        )
+    try:
+        atomic_write_bytes(destination, content)
+    except (NotADirectoryError, IsADirectoryError, FileExistsError) as exc:
+        raise UsageError(f"bundle {where}: member {member} cannot be restored: {exc}") from None
+
+
+def _free_replaced(target: Path) -> Path:
+    from praxis.archive.swap import free_name
+
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    return free_name(target.with_name(f"{target.name}.replaced-{stamp}"))
+
+
+def _swap(staged: Path, target: Path, replaced: Path | None, carry_backups: bool) -> None:
+    from praxis.archive.swap import replace_dir
+
+    backups = target / "backups"
+    carried = carry_backups and replaced is not None and backups.is_dir()
+    if carried:
+        os.rename(backups, staged / "backups")
+    try:
+        replace_dir(staged, target, replaced)
+    except BaseException:
+        if carried and not backups.exists() and (staged / "backups").is_dir():
+            os.rename(staged / "backups", backups)  # the old target is back: so are its backups
+        raise

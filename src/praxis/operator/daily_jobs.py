@@ -1,0 +1,80 @@
+"""The daemon's daily jobs: each runs at most once per local day (the operator's timezone) and is
+recorded in `daily_jobs.json` — `{"<job>": {"day": "YYYY-MM-DD", "at": ts, ...}}` — so a restart
+the same day does not repeat it. Jobs: `memory` (consolidation + decay), `snapshot`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from praxis import clock
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
+    from praxis.memory.consolidate import ConsolidationResult
+    from praxis.paths import DataDir
+
+JOBS_FILE = "daily_jobs.json"
+JOBS_LOCK = ".praxis-daily-jobs.lock"
+T = TypeVar("T")
+
+
+def once_a_day(
+    app: Praxis, job: str, run: Callable[[], tuple[T, dict[str, Any]]]
+) -> tuple[bool, T | None]:
+    """Run `run` unless `job` already ran this local day. `run` returns its result and the
+    extra fields of the record. Returns (ran, result)."""
+    from praxis.files import atomic_write_json, locked
+
+    zone = clock.load_timezone(app.config.settings.instance.timezone)
+    now = clock.now()
+    today = now.astimezone(zone).date().isoformat()
+    path = app.data_dir.file(JOBS_FILE)
+    with locked(app.data_dir.file(JOBS_LOCK)):
+        jobs = read_jobs(path)
+        record = jobs.get(job)
+        if isinstance(record, dict) and record.get("day") == today:
+            return False, None
+        result, extra = run()
+        jobs[job] = {"day": today, "at": clock.format_timestamp(now), **extra}
+        atomic_write_json(path, jobs)
+    return True, result
+
+
+def read_jobs(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def last_record(data_dir: DataDir, job: str) -> dict[str, Any] | None:
+    record = read_jobs(data_dir.file(JOBS_FILE)).get(job)
+    return record if isinstance(record, dict) else None
+
+
+def memory_job(app: Praxis) -> ConsolidationResult | None:
+    """Consolidate hot memory into cold and apply decay, once a local day."""
+    from praxis.memory.service import MemoryService
+
+    def run() -> tuple[ConsolidationResult, dict[str, Any]]:
+        memory = MemoryService.of(app)
+        now = clock.now_text()
+        result = memory.consolidate(now)
+        decayed = memory.decay(now)
+        return result, {"moved": result.moved, "merged": result.merged, "decayed": decayed}
+
+    return once_a_day(app, "memory", run)[1]
+
+
+def run_daily_jobs(app: Praxis) -> None:
+    """Every daily job that is due (the daemon calls this on each tick)."""
+    from praxis.archive.snapshots import take_daily_snapshot
+
+    memory_job(app)
+    take_daily_snapshot(app)

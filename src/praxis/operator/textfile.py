@@ -1,0 +1,133 @@
+"""Reading operator files safely and serialising their in-place edits.
+
+A file Praxis reads from the data dir must be a regular file: a FIFO must not hang the command
+(opened non-blocking, checked with fstat on the open descriptor). A file Praxis edits in place
+must not be a symlink (the atomic rename would silently replace the link with a copy).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from praxis.errors import ConfigError, DataDirError, LockHeld
+
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def read_regular_bytes(path: Path, *, for_edit: bool = False) -> bytes | None:
+    """The file's bytes, or None when it does not exist. Raises DataDirError when it is not a
+    regular file (or, with `for_edit`, when it is a symlink)."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
+    if for_edit:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if for_edit and path.is_symlink():
+            raise DataDirError(
+                f"refusing to edit {path}: it is a symlink",
+                f"replace {path} with a regular file (copy the link's target over it)",
+            ) from None
+        if path.is_dir():
+            raise _not_regular(path, "a directory") from None
+        raise DataDirError(
+            f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions"
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(path, _kind(info.st_mode))
+        chunks: list[bytes] = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_regular_text(path: Path, *, for_edit: bool = False) -> str | None:
+    """The file as text, byte-exact (no newline translation), or None when it does not exist."""
+    data = read_regular_bytes(path, for_edit=for_edit)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not valid UTF-8 text (byte {exc.start})",
+            "save the file as UTF-8",
+            path=str(path),
+        ) from None
+
+
+def require_text(path: Path, *, for_edit: bool = False) -> str:
+    """Like read_regular_text, but a missing file is the reference's identity-file error."""
+    text = read_regular_text(path, for_edit=for_edit)
+    if text is None:
+        raise DataDirError(
+            f"missing required identity file {path}",
+            "run `praxis init` to recreate the seed file, or restore it from a snapshot",
+        )
+    return text
+
+
+@contextmanager
+def edit_lock(path: Path) -> Iterator[None]:
+    """Serialise read-modify-write edits of one file between Praxis processes."""
+    from filelock import Timeout
+
+    from praxis.files import locked
+
+    try:
+        with locked(
+            path.parent / f".praxis-{path.stem.lower()}.lock", timeout=LOCK_TIMEOUT_SECONDS
+        ):
+            yield
+    except Timeout:
+        raise LockHeld(
+            f"{path} is being edited by another Praxis process",
+            "wait for it to finish and retry",
+        ) from None
+
+
+def edit_in_place(path: Path, change: Callable[[str], str | None], attempts: int = 5) -> bool:
+    """Locked read-modify-write of a hand-edited file: `change` gets the text and returns the new
+    text (or None for no change). Written atomically; if the file changed while we worked (a tool
+    appending to it outside the lock), the edit is redone on the new text. True = written."""
+    from praxis.files import atomic_write_text
+
+    with edit_lock(path):
+        for _ in range(attempts):
+            text = require_text(path, for_edit=True)
+            updated = change(text)
+            if updated is None:
+                return False
+            if read_regular_bytes(path, for_edit=True) == text.encode("utf-8"):
+                atomic_write_text(path, updated)
+                return True
+    raise LockHeld(f"{path} kept changing while Praxis edited it", "retry in a moment")
+
+
+def _not_regular(path: Path, kind: str) -> DataDirError:
+    return DataDirError(
+        f"{path} is not a regular file (it is {kind})",
+        f"replace {path} with a regular file (`praxis init` recreates a missing seed file)",
+    )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"

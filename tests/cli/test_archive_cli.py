@@ -1,0 +1,126 @@
+"""The archive commands as an operator uses them: help, a live export during a real session,
+kill -9 in the middle of an import, and the run lock."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, wait_for
+from tests.fakes.openai import FakeOpenAI
+from tests.integration.test_archive_export_import import tree, without_data_dir
+
+LATER = {"PRAXIS_FIXED_NOW": "2026-05-01T09:00:00Z"}
+
+
+def test_help_explains_each_command(cli: InProcessRunner) -> None:
+    for args, needle in (
+        (["export", "--help"], "Export the data dir as a bundle"),
+        (["export", "state", "--help"], "--output"),
+        (["export", "audit", "--help"], "--format [md|json]"),
+        (["import", "--help"], "<dir>.replaced-<timestamp>"),
+        (["snapshots", "--help"], "restore"),
+        (["snapshots", "restore", "--help"], "Restore snapshot ID"),
+        (["snapshots", "list", "--help"], "--json"),
+    ):
+        result = cli(*args)
+        assert result.returncode == 0, args
+        assert needle in result.stdout, args
+        assert "not available yet" not in result.stdout
+
+
+def test_export_needs_an_initialized_dir_but_import_does_not(tmp_path: Path) -> None:
+    fresh = InProcessRunner(tmp_path / "fresh")
+    result = fresh("export", "state", "--output", str(tmp_path / "b"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: Praxis is not initialized in {tmp_path / 'fresh'}.")
+    source = InProcessRunner(tmp_path / "source")
+    assert source("init").returncode == 0
+    assert source("export", "state", "--output", str(tmp_path / "b.tgz")).returncode == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()  # an empty directory is not "existing data": no --overwrite needed
+    imported = InProcessRunner(empty)("import", "--input", str(tmp_path / "b.tgz"))
+    assert imported.returncode == 0, imported.stderr
+    assert "replaced" not in imported.lines()
+
+
+def test_import_refuses_while_a_session_runs(cli: InProcessRunner, tmp_path: Path) -> None:
+    from praxis.loop.lock import run_lock
+
+    assert cli("export", "state", "--output", str(tmp_path / "b")).returncode == 0
+    before = tree(cli.data_dir)
+    with run_lock(cli.data_dir / ".praxis-run.lock"):
+        result = cli("import", "--input", str(tmp_path / "b"), "--overwrite")
+        assert result.returncode == 1
+        assert result.stderr.startswith("error: another Praxis session is running")
+    after = tree(cli.data_dir)
+    after.pop(".praxis-run.lock", None)
+    before.pop(".praxis-run.lock", None)
+    assert after == before
+
+
+def test_export_during_a_running_session_then_import_gives_the_same_answers(
+    initialized: PraxisRunner, fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    config = initialized.data_dir / "praxis.toml"
+    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
+    env = {**initialized.env, **fake_openai.env(), **LATER}
+    fake_openai.latency = 1.5  # every model call takes a while: the export lands mid-session
+    session = subprocess.Popen(
+        [*praxis_executable(), "--data-dir", str(initialized.data_dir), "run", "--once"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_for(lambda: len(fake_openai.requests) >= 1, 30)
+        exported = initialized("export", "state", "--output", str(tmp_path / "b.tar.gz"), env=env)
+        assert exported.returncode == 0, exported.stderr
+        assert session.poll() is None  # the export did not wait for the session
+    finally:
+        _out, err = session.communicate(timeout=60)
+    assert session.returncode == 0, err
+    restored = PraxisRunner(tmp_path / "restored", initialized.env)
+    imported = restored("import", "--input", str(tmp_path / "b.tar.gz"), env=LATER)
+    assert imported.returncode == 0, imported.stderr
+    # The bundle holds the session as it was mid-flight: finishing it there gives the same
+    # answers as the source gave when it finished.
+    resumed = restored("run", "--once", env={**fake_openai.env(), **LATER})
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed: true" in resumed.stdout
+    for args in (["goals"], ["queue", "--all"]):
+        before, after = initialized(*args, env=env), restored(*args, env=env)
+        assert after.returncode == 0, after.stderr
+        assert without_data_dir(after.stdout) == without_data_dir(before.stdout), args
+    status = restored("status", env=env).lines()
+    source_status = initialized("status", env=env).lines()
+    for key in ("last_outcome", "goals", "last_session", "phase"):
+        assert status[key] == source_status[key], key
+
+
+def test_kill_9_before_the_swap_leaves_the_target_as_it_was(
+    initialized: PraxisRunner, tmp_path: Path
+) -> None:
+    assert initialized("run", "--once", env=LATER).returncode == 0
+    other = PraxisRunner(tmp_path / "other", initialized.env)
+    assert other("init", "--name", "Other").returncode == 0
+    assert other("export", "state", "--output", str(tmp_path / "b.tar.gz")).returncode == 0
+    before = tree(initialized.data_dir)
+    crashed = initialized(
+        "import",
+        "--input",
+        str(tmp_path / "b.tar.gz"),
+        "--overwrite",
+        env={**LATER, "PRAXIS_CRASH_AT": "import:before_swap"},
+    )
+    assert crashed.returncode == -9
+    # The run lock file keeps the killed importer's pid (as after a killed session); the lock
+    # itself died with the process. Every other byte is as it was.
+    after = tree(initialized.data_dir)
+    assert after.pop(".praxis-run.lock") and before.pop(".praxis-run.lock")
+    assert after == before
+    assert not list(tmp_path.glob("data.replaced-*"))
+    again = initialized("import", "--input", str(tmp_path / "b.tar.gz"), "--overwrite", env=LATER)
+    assert again.returncode == 0, again.stderr
+    assert initialized("status").lines()["instance"] == "Other"

@@ -1,0 +1,123 @@
+"""Issue 10 (session side): a killed tool call is never run again without the operator; another
+--task never mixes into an unfinished session; a malformed GOALS.md changes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import InProcessRunner, PraxisRunner
+from tests.fakes.openai import FakeOpenAI
+
+DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
+
+
+def _openai(data_dir: Path) -> None:
+    config = data_dir / "praxis.toml"
+    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
+
+
+def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(data_dir / "praxis.db") as conn:
+        return [tuple(r) for r in conn.execute(sql)]
+
+
+def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
+    initialized: PraxisRunner, fake_openai: FakeOpenAI
+) -> None:
+    _openai(initialized.data_dir)
+    (initialized.data_dir / "workspace").mkdir(exist_ok=True)
+    ls = ("shell", {"argv": ["ls"]})  # a safe command: normally it runs without approval
+    fake_openai.calls.extend([ls, ls])
+    fake_openai.script("ok", "tool_call")
+    env = {**fake_openai.env(), **DAY}
+    crashed = initialized(
+        "run", "--once", "--task", "list", env={**env, "PRAXIS_CRASH_AT": "tool:claimed"}
+    )
+    assert crashed.returncode == -9
+    fake_openai.script("tool_call")  # told it was interrupted, the model asks again
+    resumed = initialized("run", "--once", env=env)
+    assert resumed.lines()["outcome"] == "awaiting_approval", resumed.stdout + resumed.stderr
+    told = [m["content"] for m in fake_openai.requests[2].json["messages"] if m["role"] == "tool"]
+    assert len(told) == 1 and "may have partly run" in told[0]
+    assert _rows(initialized.data_dir, "SELECT status, status_note FROM approval_requests") == [
+        ("failed", "interrupted"),
+        ("pending", None),
+    ]
+
+
+def test_another_task_is_not_mixed_into_an_unfinished_session(
+    cli: InProcessRunner, fake_openai: FakeOpenAI
+) -> None:
+    _openai(cli.data_dir)
+    (cli.data_dir / "workspace").mkdir(exist_ok=True)
+    (cli.data_dir / "workspace" / "a.txt").write_text("A\n")
+    fake_openai.calls.append(("shell", {"argv": ["cat", "a.txt"]}))
+    fake_openai.script("ok", "tool_call")
+    env = {**fake_openai.env(), **DAY}
+    parked = cli("run", "--once", "--task", "task A", env=env)
+    assert parked.lines()["outcome"] == "awaiting_approval"
+    state_before = (cli.data_dir / "session_state.json").read_text()
+    refused = cli("run", "--once", "--task", "task B", env=env)
+    assert refused.returncode == 1
+    assert "unfinished" in refused.stderr and "--force" in refused.stderr
+    assert (cli.data_dir / "session_state.json").read_text() == state_before
+    assert len(fake_openai.requests) == 2
+    # The same task continues it; --force with another task abandons it.
+    same = cli("run", "--once", "--task", "task A", env=env)
+    assert same.lines()["outcome"] == "awaiting_approval"
+    fake_openai.text = "B is done."
+    forced = cli("run", "--once", "--force", "--task", "task B", env=env)
+    assert forced.lines()["outcome"] == "task_selected", forced.stdout + forced.stderr
+    assert forced.lines()["task"] == "task B"
+    assert forced.lines()["resumed"] == "false"
+    assert "task A" not in str(fake_openai.requests[-1].json)
+    assert _rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
+
+
+def test_malformed_goals_change_nothing(cli: InProcessRunner) -> None:
+    goals = cli.data_dir / "GOALS.md"
+    goals.write_text(goals.read_text() + "- [ ] G-001: a duplicate id\n")
+    before = {
+        p.name: p.read_bytes()
+        for p in cli.data_dir.iterdir()
+        if p.is_file() and p.name not in ("praxis.db-wal", "praxis.db-shm")
+    }
+    result = cli("run", "--once", env=DAY)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "GOALS.md" in result.stderr
+    after = {
+        p.name: p.read_bytes()
+        for p in cli.data_dir.iterdir()
+        if p.is_file() and p.name not in ("praxis.db-wal", "praxis.db-shm")
+    }
+    assert after.keys() == before.keys()
+    assert {k for k in before if before[k] != after[k]} <= {"praxis.db"}
+    assert _rows(cli.data_dir, "SELECT COUNT(*) FROM session_snapshots") == [(0,)]
+
+
+def test_overlong_task_is_refused(cli: InProcessRunner) -> None:
+    result = cli("run", "--once", "--task", "x" * 5000, env=DAY)
+    assert result.returncode == 2
+    assert "at most 2,000" in result.stderr
+
+
+def test_status_answers_with_a_fifo_in_place_of_the_state_file(initialized: PraxisRunner) -> None:
+    import os
+    import subprocess
+
+    from tests.conftest import praxis_executable
+
+    state = initialized.data_dir / "session_state.json"
+    state.unlink(missing_ok=True)
+    os.mkfifo(state)
+    proc = subprocess.run(
+        [*praxis_executable(), "--data-dir", str(initialized.data_dir), "status"],
+        capture_output=True,
+        text=True,
+        env=initialized.env,
+        timeout=20,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "last_outcome: state_file_unreadable" in proc.stdout
