@@ -6,8 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from praxis import clock
-from praxis.config import env
+from praxis import clock, env
 from praxis.config.loader import Config, database_path, load_config, state_path
 from praxis.errors import DataDirError
 from praxis.paths import DataDir, resolve_data_dir

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-from praxis.config import env
+from praxis import env
 from praxis.errors import ConfigError, UsageError
 
 

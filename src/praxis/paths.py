@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from praxis.config import env
+from praxis import env
 from praxis.errors import DataDirError, UsageError
 
 IDENTITY_FILES = (

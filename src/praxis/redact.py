@@ -81,7 +81,7 @@ _compiled: dict[str, re.Pattern[str]] = {}
 def register_secrets(names: Iterable[str] = (), files: Iterable[Path] = ()) -> None:
     """Add variables whose values are secrets (e.g. each route's `api_key_env`) and token files
     whose contents are (e.g. the dashboard token). Process-wide; nothing is ever unregistered."""
-    from praxis.config import env
+    from praxis import env
 
     _names.update(n for n in names if n)
     register_values(env.secret_values(files=files))
@@ -94,7 +94,7 @@ def register_values(values: Iterable[str]) -> None:
 
 def known_secrets() -> tuple[str, ...]:
     """Every secret value known now (registered values + current env/.env values), longest first."""
-    from praxis.config import env
+    from praxis import env
 
     found = {v for v in env.secret_values(_names) if len(v) >= MIN_SECRET_CHARS} | _values
     return tuple(sorted(found, key=len, reverse=True))

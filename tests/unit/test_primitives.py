@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from praxis import clock
+from praxis import clock, env
 from praxis.cli import hoist_global_options
-from praxis.config import env
 from praxis.errors import ConfigError
 from praxis.events import count_events, last_event
 from praxis.files import append_line, atomic_write_text, write_if_missing

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from praxis.config import env
+from praxis import env
 from praxis.quality.commands import (
     OUTPUT_LIMIT_BYTES,
     CheckOutcome,

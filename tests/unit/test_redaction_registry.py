@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from praxis import env
 from praxis.app import DASHBOARD_TOKEN_FILE, Praxis
-from praxis.config import env
 from praxis.events import emit_event
 from praxis.files import append_record, atomic_write_json, atomic_write_text
 from praxis.memory.store import add_hot_memory
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.redact import redact, redact_value, register_values
 from praxis.report import Report

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from praxis.config import env
+from praxis import env
 
 if TYPE_CHECKING:
     from praxis.app import Praxis

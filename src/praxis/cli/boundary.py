@@ -143,7 +143,7 @@ def _write_crash_log(args: list[str]) -> Path | None:
 def _log_dirs(args: list[str]) -> list[Path]:
     """The data dir's logs/ (when the data dir exists), then $XDG_STATE_HOME/praxis or
     ~/.local/state/praxis."""
-    from praxis.config import env
+    from praxis import env
     from praxis.paths import resolve_data_dir
 
     found: list[Path] = []

@@ -9,7 +9,7 @@ import click
 from praxis.cli.common import app, emit, json_option
 
 if TYPE_CHECKING:
-    from praxis.providers.gating import CanaryRecord
+    from praxis.providers.freeze import CanaryRecord
 
 
 @click.group()
@@ -49,7 +49,7 @@ def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
 @click.pass_context
 def canary_status(ctx: click.Context, as_json: bool) -> None:
     """Show the latest canary record of every (provider, model)."""
-    from praxis.providers.gating import load_records
+    from praxis.providers.freeze import load_records
     from praxis.report import Report
 
     praxis = app(ctx)

@@ -23,7 +23,7 @@ def init(
     ctx: click.Context, name: str | None, timezone: str | None, security_level: int | None
 ) -> None:
     """Create the data directory, or complete it. Never overwrites a file you own."""
-    from praxis.operator.setup import initialize
+    from praxis.operator.init import initialize
     from praxis.report import Report
 
     result = initialize(app(ctx, initialized=False).data_dir, name, timezone, security_level)

@@ -112,7 +112,7 @@ def choose_goal(
 
 
 def _env_get(name: str) -> str | None:
-    from praxis.config import env
+    from praxis import env
 
     return env.get(name)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import signal
 
-from praxis.config import env
+from praxis import env
 
 
 def crash_point(name: str) -> None:

@@ -30,8 +30,8 @@ from praxis.storage.sessions import (
     compact_old_snapshots,
     find_session,
     insert_session,
-    transaction,
 )
+from praxis.storage.transaction import transaction
 
 WORK_OUTCOMES = ("goal_selected", "task_selected", "approved_tool_selected", "tool_executed")
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 
 from praxis.clock import format_timestamp
-from praxis.memory.store import transaction
+from praxis.storage.transaction import transaction
 
 HOT_STEP = 0.05  # importance added per reinforcement (capped at 1.0)
 COLD_STEP = 0.1  # weight added per reinforcement or merged duplicate
@@ -27,7 +27,7 @@ def note_retrieved(
 ) -> None:
     """Remember which memories went into this session's context (replacing an earlier orient
     of the same session)."""
-    with transaction(conn):
+    with transaction(conn, join=True):
         conn.execute("DELETE FROM memory_retrievals WHERE run_key = ?", (run_key,))
         conn.executemany(
             "INSERT OR IGNORE INTO memory_retrievals(run_key, tier, memory_id, retrieved_at) "
@@ -78,7 +78,7 @@ def decay(
     cutoff = format_timestamp(moment - timedelta(days=after_days))
     local = moment.astimezone(zone)
     day_start = format_timestamp(local.replace(hour=0, minute=0, second=0, microsecond=0))
-    with transaction(conn):
+    with transaction(conn, join=True):
         return conn.execute(
             "UPDATE cold_memories SET weight = MAX(weight * ?, ?), last_decayed = ? "
             "WHERE last_reinforced IS NOT NULL AND last_reinforced <= ? AND weight > ? "

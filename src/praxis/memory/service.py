@@ -21,8 +21,9 @@ from praxis.memory import store
 from praxis.memory.capture import SESSION_IMPORTANCE, SessionCapture
 from praxis.memory.search import MemoryHit, recent, search
 from praxis.memory.stats import MemoryRun, MemoryStats, last_run, memory_stats, run_summary
-from praxis.memory.store import Memory, transaction
+from praxis.memory.store import Memory
 from praxis.memory.text import bounded, clean
+from praxis.storage.transaction import transaction
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
@@ -104,7 +105,7 @@ class MemoryService:
         self, capture: SessionCapture, goal_id: str | None, now: str
     ) -> tuple[int, bool]:
         """The session's hot memory: bounded and cleaned, flagged when it failed or was cut."""
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             return store.add_hot_memory(
                 self.conn,
                 capture.text(self.settings.max_chars),
@@ -127,7 +128,7 @@ class MemoryService:
         now: str,
     ) -> tuple[int, int]:
         max_chars = self.settings.max_chars
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             return ops.record_failure(
                 self.conn,
                 bounded(target, max_chars),
@@ -139,7 +140,7 @@ class MemoryService:
             )
 
     def reinforce_session(self, run_key: str, ended_well: bool, now: str) -> int:
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             return decay_mod.reinforce_session(self.conn, run_key, ended_well, now)
 
     def decay(self, now: str) -> int:
@@ -147,7 +148,7 @@ class MemoryService:
         from praxis.clock import load_timezone
 
         s = self.settings
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             changed = decay_mod.decay(
                 self.conn,
                 now,
@@ -196,7 +197,7 @@ class MemoryService:
         if origin != "operator":
             text = bounded(text, max_chars)
         cleaned = clean_tags([origin, *tags])
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             return store.add_hot_memory(
                 self.conn, text, None, cleaned, importance, now, origin=origin
             )
@@ -233,7 +234,7 @@ class MemoryService:
 
     def forget(self, text: str) -> str:
         memory = self.get(text)
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             if isinstance(memory, Memory):
                 store.delete_memory(self.conn, memory.tier, memory.id)
             else:
@@ -249,7 +250,7 @@ class MemoryService:
                 f"{memory.ref} is already resolved (at {memory.resolved_at})",
                 "a repeat of the failure reopens it",
             )
-        with transaction(self.conn):
+        with transaction(self.conn, join=True):
             return ops.resolve(self.conn, memory.kind, memory.id, now)
 
     def consolidate(self, now: str, dry_run: bool = False) -> ConsolidationResult:
@@ -263,17 +264,12 @@ class MemoryService:
         s = self.settings
         if self.conn.in_transaction:
             raise StateError("consolidation needs its own transaction")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn, rollback=dry_run):
             result = consolidate(
                 self.conn, parse_timestamp(now), s.hot_days, s.hot_capacity, s.merge_similarity
             )
             if not dry_run:
                 self._record_run("consolidate", now, result.counts())
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("ROLLBACK" if dry_run else "COMMIT")
         if dry_run:
             return replace(result, dry_run=True)
         if result.moved:

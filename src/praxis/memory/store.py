@@ -255,20 +255,3 @@ def count(conn: sqlite3.Connection, tier: str) -> int:
 
 def count_flagged(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM hot_memories WHERE flags != '[]'").fetchone()[0])
-
-
-class transaction:
-    """A transaction of our own, or none when the caller already holds one."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.own = False
-
-    def __enter__(self) -> None:
-        if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.own = True
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        if self.own:
-            self.conn.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -193,7 +193,7 @@ def _check_providers(app: Praxis, check: Check) -> None:
 
 
 def _check_canary_ledger(app: Praxis) -> None:
-    from praxis.providers.gating import load_records
+    from praxis.providers.freeze import load_records
 
     _regular_files(app.data_dir.model_canary)
     load_records(app.data_dir.model_canary)

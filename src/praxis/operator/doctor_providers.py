@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def provider_findings(app: Praxis) -> tuple[str, list[str]]:
     """(summary, warnings); raises CheckFailed when the configured backend cannot work."""
-    from praxis.config import env
+    from praxis import env
     from praxis.config.providers import DEFAULT_BASE_URL
     from praxis.providers.factory import BASE_URL_ENV, resolve_base_url, select_routes
     from praxis.providers.pricing import is_local, price_for

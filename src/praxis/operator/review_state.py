@@ -72,6 +72,6 @@ def confirm_review(data_dir: DataDir, note: str | None) -> ReviewState:
 
 
 def count_canary_records(data_dir: DataDir) -> int:
-    from praxis.providers.gating import load_records
+    from praxis.providers.freeze import load_records
 
     return len(load_records(data_dir.model_canary))

@@ -15,7 +15,7 @@ from praxis.errors import BudgetExceeded, PraxisError
 from praxis.events import emit_event
 from praxis.files import append_record, atomic_write_text
 from praxis.providers.base import CompletionRequest, Message, ProviderFailed
-from praxis.providers.gating import CanaryRecord, load_records
+from praxis.providers.freeze import CanaryRecord, load_records
 from praxis.providers.spend import CallLedger
 
 PROBE = "Reply with exactly: PraxisCanaryReady"

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from praxis import clock
-from praxis.config import env
+from praxis import clock, env
 from praxis.config.providers import DEFAULT_BASE_URL, DEFAULT_MODEL, Route
 from praxis.errors import PraxisError
 
@@ -48,7 +47,7 @@ def build_provider(
     if gate and config.settings.agent.freeze_on_model_regression and data_dir is not None:
         members, frozen = _apply_freeze(config, data_dir, members)
         if not members:
-            from praxis.providers.gating import FREEZE_MESSAGE
+            from praxis.providers.freeze import FREEZE_MESSAGE
 
             raise FrozenRoutes(FREEZE_MESSAGE, frozen)
     if len(members) == 1 and not frozen:
@@ -163,7 +162,7 @@ def _apply_freeze(
     config: Config, data_dir: DataDir, members: list[RouteProvider]
 ) -> tuple[list[RouteProvider], list[Attempt]]:
     from praxis.providers.base import Attempt
-    from praxis.providers.gating import frozen_reason, load_records
+    from praxis.providers.freeze import frozen_reason, load_records
     from praxis.providers.pricing import is_local
     from praxis.providers.spend import FROZEN
 

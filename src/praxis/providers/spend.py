@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from praxis.errors import BudgetExceeded
 from praxis.providers.base import Attempt
 from praxis.providers.settle import charge, settle_orphans
+from praxis.storage.transaction import transaction
 
 if TYPE_CHECKING:
     from praxis.storage.attempts import Spent
@@ -108,7 +109,7 @@ class CallLedger:
         from praxis.storage import attempts as ledger_rows
 
         conn, now, row_id = self.conn, clock.now_text(), None
-        with ledger_rows.write(conn):
+        with transaction(conn):
             settle_orphans(conn, now)
             blocked = self._blocked(
                 estimate_tokens, estimate_cost_micros, lambda limit: _scope_spent(conn, limit)
@@ -145,7 +146,7 @@ class CallLedger:
             from praxis.storage import attempts as ledger_rows
 
             now = clock.now_text()
-            with ledger_rows.write(self.conn):
+            with transaction(self.conn):
                 if pending is not None and pending.row_id is not None:
                     row_id = pending.row_id
                     if not ledger_rows.settle(self.conn, row_id, attempt._asdict(), note, now):
@@ -173,7 +174,7 @@ class CallLedger:
         from praxis import clock
         from praxis.storage import attempts as ledger_rows
 
-        with ledger_rows.write(self.conn):
+        with transaction(self.conn):
             ledger_rows.settle_unknown(
                 self.conn,
                 pending.row_id,

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from praxis.config import env
+from praxis import env
 from praxis.redact import redact
 from praxis.tools import children
 

@@ -11,8 +11,7 @@ Session rows carry the run key from the start; reflect attaches the session id.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 IN_FLIGHT, SETTLED, UNKNOWN = "in_flight", "settled", "unknown"
@@ -37,19 +36,6 @@ class Unknown(NamedTuple):
     attempts: int
     tokens: int
     cost_micros: int
-
-
-@contextmanager
-def write(conn: sqlite3.Connection) -> Iterator[None]:
-    """One `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read, so a
-    check and the reservation it allows are atomic across processes."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def spent_since(conn: sqlite3.Connection, since: str) -> Spent:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from praxis.errors import DataDirError, InvalidDataFile, PraxisError
+from praxis.storage.transaction import transaction
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -186,21 +187,15 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
         # A database written by the Rust original records only version 10; ours record each one.
         if migration.version in recorded or (migration.version < 10 and current >= 10):
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if migration.version in _recorded_versions(conn):
-                conn.execute("ROLLBACK")
-                continue
+                continue  # another process applied it meanwhile
             for statement in _statements(migration.sql):
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations(version, applied_at) VALUES (?, ?)",
                 (migration.version, applied_at),
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         applied.append(migration.version)
     return applied
 

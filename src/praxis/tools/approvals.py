@@ -239,8 +239,9 @@ def decide(
     """pending → approved | rejected, atomically; any other state is refused (exit 1)."""
     target = "approved" if approve else "rejected"
     verb = "approve" if approve else "reject"
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    from praxis.storage.transaction import transaction
+
+    with transaction(conn):
         current = get_request(conn, request_id)
         if current.status != "pending":
             raise StateError(
@@ -252,10 +253,6 @@ def decide(
             "UPDATE approval_requests SET status = ?, status_note = ?, updated_at = ? WHERE id = ?",
             (target, (note or "").strip() or None, now, request_id),
         )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return get_request(conn, request_id)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, TypeVar
 
-from praxis.config import env
+from praxis import env
 from praxis.tools.mcp_errors import (
     McpError,
     expected_errors,
