@@ -229,7 +229,11 @@ def test_run_once_with_task_uses_the_model(
     _configure(initialized, llm_server)
     result = _run(initialized, "run", "--once", "--force", "--task", "say hello")
     assert result.returncode == 0, _explain(result, llm_server)
-    assert result.lines()["outcome"] == "task_selected", _explain(result, llm_server)
+    # A 270M base model often talks until the output limit: that is recorded as what it is.
+    outcome = result.lines()["outcome"]
+    assert outcome in ("task_selected", "truncated_reply"), _explain(result, llm_server)
+    if outcome == "truncated_reply":
+        assert "cut at the output limit" in result.lines()["summary"]
 
     rows = [r for r in _ledger(initialized) if r["provider"] == "openai"]
     assert rows, f"no openai row in token_ledger: {[dict(r) for r in _ledger(initialized)]}"
