@@ -5,6 +5,11 @@ Only `praxis.cli.main` turns these into `error:` / `hint:` lines and an exit cod
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from praxis.providers.base import Attempt
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -91,3 +96,55 @@ class UnsafeFile(DataDirError):
 
 class StorageError(PraxisError):
     """The disk refused a read or write: full, read-only, permission denied (exit 1)."""
+
+
+class CallError(PraxisError):
+    """One failed provider call. `error_class` is one of ERROR_CLASSES."""
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None,
+        *,
+        error_class: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.error_class = error_class
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.error_class in ("transient", "rate_limit")
+
+
+class ProviderFailed(PraxisError):
+    """Every configured route failed; the attempts are kept so they can still be recorded."""
+
+    def __init__(
+        self,
+        phase: str,
+        attempts: tuple[Attempt, ...],
+        hint: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        if hint is None and attempts and attempts[-1].error:
+            last = attempts[-1]
+            hint = f"last error ({last.provider} {last.model}): {last.error}"
+        super().__init__(message or f"all configured providers failed during {phase}", hint)
+        self.phase = phase
+        self.attempts = attempts
+
+
+class FrozenRoutes(PraxisError):
+    """Every remote route is frozen by the canary gate."""
+
+    def __init__(self, message: str, skipped: list[Attempt]) -> None:
+        super().__init__(message, "run `praxis canary run`, or turn off freeze_on_model_regression")
+        self.skipped = tuple(skipped)
+
+
+class McpError(PraxisError):
+    """An MCP server could not be started, timed out or broke the protocol (exit 1)."""

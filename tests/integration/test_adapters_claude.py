@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
 from praxis.providers.claude import ClaudeAdapter
-from praxis.providers.http_errors import CallError
 from tests.fakes.anthropic import FakeAnthropic
 
 SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.adapter import Adapter
 from praxis.providers.base import CompletionRequest, Message, ToolSpec
 from praxis.providers.claude import ClaudeAdapter
-from praxis.providers.http_errors import CallError
 from praxis.providers.ollama import OllamaAdapter
 from praxis.providers.openai import OpenAIAdapter
 from tests.fakes.anthropic import FakeAnthropic

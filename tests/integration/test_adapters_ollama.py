@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
-from praxis.providers.http_errors import CallError
 from praxis.providers.ollama import OllamaAdapter
 from tests.fakes.ollama import FakeOllama
 

@@ -7,8 +7,8 @@ from typing import Literal
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
-from praxis.providers.http_errors import CallError
 from praxis.providers.openai import OpenAIAdapter
 from tests.fakes.openai import FakeOpenAI
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.adapter import Adapter, limit_replies
 from praxis.providers.base import CompletionRequest, Message
 from praxis.providers.claude import ClaudeAdapter
-from praxis.providers.http_errors import CallError
 from praxis.providers.ollama import OllamaAdapter
 from praxis.providers.openai import OpenAIAdapter
 from tests.conftest import InProcessRunner

@@ -15,16 +15,9 @@ from praxis.config.loader import Config
 from praxis.config.providers import parse_routes
 from praxis.config.settings import AgentSettings, Settings
 from praxis.config.toml_source import read_toml
-from praxis.errors import ConfigError
+from praxis.errors import ConfigError, ProviderFailed
 from praxis.paths import DataDir
-from praxis.providers.base import (
-    CompletionRequest,
-    Message,
-    Provider,
-    ProviderFailed,
-    ToolCall,
-    ToolSpec,
-)
+from praxis.providers.base import CompletionRequest, Message, Provider, ToolCall, ToolSpec
 from praxis.providers.factory import build_provider
 from praxis.providers.spend import CallLedger
 from praxis.providers.tool_support import FILE_NAME

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers.adapter import finish, iter_sse, normalise_base, parse_arguments
 from praxis.providers.base import Usage
 from praxis.providers.http_errors import (
     EXCERPT_CHARS,
-    CallError,
     classify_status,
     parse_retry_after,
     status_error,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from praxis.errors import CallError
 from praxis.providers import claude, ollama, openai
 from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
-from praxis.providers.http_errors import CallError
 
 TOOL = ToolSpec("lookup", "Look something up", {"type": "object", "properties": {}})
 CALL_A = ToolCall("call_a", "lookup", {"query": "notes"})

@@ -12,13 +12,9 @@ from praxis.config.budgets import Budgets
 from praxis.config.loader import Config
 from praxis.config.providers import DEFAULT_ROUTES, Route
 from praxis.config.settings import AgentSettings, Settings
+from praxis.errors import FrozenRoutes
 from praxis.paths import DataDir
-from praxis.providers.factory import (
-    FrozenRoutes,
-    build_provider,
-    resolve_base_url,
-    select_routes,
-)
+from praxis.providers.factory import build_provider, resolve_base_url, select_routes
 from praxis.providers.route import RouteProvider
 from praxis.providers.router import Router
 

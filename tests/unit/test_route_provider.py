@@ -8,10 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from praxis.config.providers import Route
-from praxis.errors import BudgetExceeded
+from praxis.errors import BudgetExceeded, CallError, ProviderFailed
 from praxis.providers.adapter import AdapterResult
-from praxis.providers.base import CompletionRequest, Message, ProviderFailed, Usage
-from praxis.providers.http_errors import CallError
+from praxis.providers.base import CompletionRequest, Message, Usage
 from praxis.providers.pricing import Price
 from praxis.providers.route import RetryPolicy, RouteProvider
 from praxis.providers.spend import CallLedger, SpendLimit

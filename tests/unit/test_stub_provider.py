@@ -9,12 +9,11 @@ import pytest
 from praxis.config.budgets import Budgets
 from praxis.config.loader import Config
 from praxis.config.settings import AgentSettings, Settings
-from praxis.errors import PraxisError
+from praxis.errors import PraxisError, ProviderFailed
 from praxis.providers.base import (
     Attempt,
     CompletionRequest,
     Message,
-    ProviderFailed,
     ToolCall,
     ToolSpec,
     estimate_tokens,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from praxis.config.providers import Route
-from praxis.errors import BudgetExceeded
+from praxis.errors import BudgetExceeded, CallError
 from praxis.providers.adapter import AdapterResult
 from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec, Usage
-from praxis.providers.http_errors import CallError, status_error
+from praxis.providers.http_errors import status_error
 from praxis.providers.pricing import Price
 from praxis.providers.route import RetryPolicy, RouteProvider
 from praxis.providers.router import Router

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from praxis import clock
 from praxis.app import Praxis
-from praxis.errors import BudgetExceeded
+from praxis.errors import BudgetExceeded, FrozenRoutes, ProviderFailed
 from praxis.events import emit_event
 from praxis.loop.act import act
 from praxis.loop.decide import decide
@@ -17,8 +17,7 @@ from praxis.loop.orient import orient
 from praxis.loop.reflect import reflect
 from praxis.loop.state import SessionState, save_state
 from praxis.operator.heartbeat import write_heartbeat
-from praxis.providers.base import Provider, ProviderFailed
-from praxis.providers.factory import FrozenRoutes
+from praxis.providers.base import Provider
 from praxis.storage.sessions import insert_snapshot
 
 DETAILS = {

@@ -17,12 +17,12 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from praxis.errors import CallError
 from praxis.providers.base import CompletionRequest, ToolCall, ToolSpec, Usage
 from praxis.providers.http_errors import (
     INVALID_REQUEST,
     MALFORMED_REPLY,
     TRANSIENT,
-    CallError,
     call_error,
     excerpt,
     malformed,

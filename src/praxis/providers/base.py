@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
-from praxis.errors import PraxisError
-
 if TYPE_CHECKING:
     from praxis.providers.spend import CallLedger
 
@@ -180,21 +178,3 @@ class Provider(Protocol):
         """One logical call. `ledger` checks spending limits before every attempt and records
         each attempt; `on_text` receives streamed text deltas where the backend streams."""
         ...
-
-
-class ProviderFailed(PraxisError):
-    """Every configured route failed; the attempts are kept so they can still be recorded."""
-
-    def __init__(
-        self,
-        phase: str,
-        attempts: tuple[Attempt, ...],
-        hint: str | None = None,
-        message: str | None = None,
-    ) -> None:
-        if hint is None and attempts and attempts[-1].error:
-            last = attempts[-1]
-            hint = f"last error ({last.provider} {last.model}): {last.error}"
-        super().__init__(message or f"all configured providers failed during {phase}", hint)
-        self.phase = phase
-        self.attempts = attempts

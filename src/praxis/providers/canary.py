@@ -11,10 +11,10 @@ from typing import NamedTuple
 from praxis import clock
 from praxis.app import Praxis
 from praxis.config.providers import PROVIDERS
-from praxis.errors import BudgetExceeded, PraxisError
+from praxis.errors import BudgetExceeded, PraxisError, ProviderFailed
 from praxis.events import emit_event
 from praxis.files import append_record, atomic_write_text
-from praxis.providers.base import CompletionRequest, Message, ProviderFailed
+from praxis.providers.base import CompletionRequest, Message
 from praxis.providers.freeze import CanaryRecord, load_records
 from praxis.providers.spend import CallLedger
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from praxis import clock, env
 from praxis.config.providers import DEFAULT_BASE_URL, DEFAULT_MODEL, Route
-from praxis.errors import PraxisError
+from praxis.errors import FrozenRoutes
 
 if TYPE_CHECKING:
     from praxis.config.loader import Config
@@ -53,14 +53,6 @@ def build_provider(
     if len(members) == 1 and not frozen:
         return members[0]
     return Router(members, frozen)
-
-
-class FrozenRoutes(PraxisError):
-    """Every remote route is frozen by the canary gate."""
-
-    def __init__(self, message: str, skipped: list[Attempt]) -> None:
-        super().__init__(message, "run `praxis canary run`, or turn off freeze_on_model_regression")
-        self.skipped = tuple(skipped)
 
 
 def select_routes(config: Config, phase: str) -> list[Route]:

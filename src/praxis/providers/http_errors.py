@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from praxis.errors import PraxisError
+from praxis.errors import CallError
 from praxis.redact import redact
 
 AUTH = "auth"
@@ -21,28 +21,6 @@ MALFORMED_REPLY = "malformed_reply"
 ERROR_CLASSES = (AUTH, RATE_LIMIT, TRANSIENT, INVALID_REQUEST, MALFORMED_REPLY)
 
 EXCERPT_CHARS = 300
-
-
-class CallError(PraxisError):
-    """One failed provider call. `error_class` is one of ERROR_CLASSES."""
-
-    def __init__(
-        self,
-        message: str,
-        hint: str | None,
-        *,
-        error_class: str,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, hint)
-        self.error_class = error_class
-        self.status = status
-        self.retry_after = retry_after
-
-    @property
-    def retryable(self) -> bool:
-        return self.error_class in (TRANSIENT, RATE_LIMIT)
 
 
 def classify_status(status: int) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from praxis.errors import CallError
 from praxis.providers.adapter import AdapterResult
 from praxis.providers.base import CompletionRequest
-from praxis.providers.http_errors import CallError
 
 VENDOR = {"claude": "Claude", "openai": "OpenAI", "ollama": "Ollama"}
 

@@ -15,10 +15,9 @@ from typing import NamedTuple
 
 from praxis import clock
 from praxis.config.providers import Route
-from praxis.errors import BudgetExceeded
+from praxis.errors import BudgetExceeded, CallError, ProviderFailed
 from praxis.providers.adapter import Adapter
-from praxis.providers.base import Attempt, CompletionRequest, ProviderFailed, Reply
-from praxis.providers.http_errors import CallError
+from praxis.providers.base import Attempt, CompletionRequest, Reply
 from praxis.providers.live_text import AttemptText
 from praxis.providers.pricing import Price, cost_micros
 from praxis.providers.spend import CallLedger, Target

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from praxis.providers.base import Attempt, CompletionRequest, ProviderFailed, Reply
+from praxis.errors import ProviderFailed
+from praxis.providers.base import Attempt, CompletionRequest, Reply
 from praxis.providers.route import RouteProvider
 from praxis.providers.spend import CallLedger
 

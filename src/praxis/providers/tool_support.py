@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from praxis.errors import CallError
 from praxis.providers.base import CompletionRequest, Message
-from praxis.providers.http_errors import INVALID_REQUEST, CallError
+from praxis.providers.http_errors import INVALID_REQUEST
 
 FILE_NAME = ".praxis-route-tools.json"  # `.praxis-` files are locked against tool writes
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, TypeVar
 
 from praxis import env
+from praxis.errors import McpError
 from praxis.tools.mcp_errors import (
-    McpError,
     expected_errors,
     quiet_sdk_logging,
     require_sdk,

@@ -5,13 +5,9 @@ from __future__ import annotations
 import shlex
 from typing import TextIO
 
-from praxis.errors import PraxisError
+from praxis.errors import McpError
 from praxis.redact import redact
 from praxis.tools.mcp_manifest import McpServerSpec
-
-
-class McpError(PraxisError):
-    """An MCP server could not be started, timed out or broke the protocol (exit 1)."""
 
 
 def sdk_available() -> bool:
