@@ -107,6 +107,43 @@ class DataDir(NamedTuple):
         return self.root / "DAY_COUNT"
 
     @property
+    def journal_md(self) -> Path:
+        return self.root / "JOURNAL.md"
+
+    @property
+    def metrics_md(self) -> Path:
+        return self.root / "METRICS.md"
+
+    @property
+    def postmortems_md(self) -> Path:
+        return self.root / "POSTMORTEMS.md"
+
+    @property
+    def capabilities_md(self) -> Path:
+        return self.root / "CAPABILITIES.md"
+
+    @property
+    def agents_md(self) -> Path:
+        return self.root / "AGENTS.md"
+
+    @property
+    def learnings_md(self) -> Path:
+        return self.root / "LEARNINGS.md"
+
+    @property
+    def proposals_md(self) -> Path:
+        return self.root / "PROPOSALS.md"
+
+    @property
+    def context_current(self) -> Path:
+        """The rendered context of the running session (decide and act send it)."""
+        return self.root / "context_current.md"
+
+    @property
+    def context_adaptation(self) -> Path:
+        return self.root / "context_adaptation.json"
+
+    @property
     def criteria_dir(self) -> Path:
         return self.root / "goals" / "criteria"
 

@@ -29,7 +29,7 @@ def view(ctx: click.Context, as_json: bool) -> None:
         return
     from praxis.report import Report
 
-    report = Report().extra("path", str(data_dir.file("AGENTS.md")))
+    report = Report().extra("path", str(data_dir.agents_md))
     report.extra("sections", {heading: list(notes) for heading, notes in found.notes.items()})
     emit(report.extra("content", found.content), True)
 

@@ -34,7 +34,7 @@ def orient(
     open_goals = [g for g in goals if not g.done]
     sources = _sources(app, state, conn, open_goals, [m.summary_line for m in manifests])
     settings = app.config.settings
-    adaptation = load_adaptation(data_dir.file("context_adaptation.json"))
+    adaptation = load_adaptation(data_dir.context_adaptation)
     context = allocate(
         sources,
         settings.context.window_tokens,
@@ -52,7 +52,7 @@ def orient(
 
 def context_file(app: Praxis) -> Path:
     """The rendered context of the running session (decide and act send it; resume re-reads it)."""
-    return app.data_dir.file("context_current.md")
+    return app.data_dir.context_current
 
 
 def read_context(app: Praxis) -> str:
@@ -84,7 +84,7 @@ def _sources(
     found = memory.context_for(query, state.run_key, clock.now_text())
     hits = found.hits
     state.memory_ids = [h.id for h in hits if h.tier == "hot"]
-    journal = read_tail(app.data_dir.file("JOURNAL.md"), JOURNAL_TAIL_BYTES)
+    journal = read_tail(app.data_dir.journal_md, JOURNAL_TAIL_BYTES)
     return [
         ContextSource("identity", read("IDENTITY.md", "identity")),
         ContextSource("agents", read("AGENTS.md", "agents")),

@@ -153,7 +153,7 @@ def _reflect(
     emit_event(events, f"agent:{eval_kind}", "Reflect completed operator eval checks.")
     if not data.get("feedback_recorded"):
         record_feedback(
-            app.data_dir.file("context_adaptation.json"),
+            app.data_dir.context_adaptation,
             final,
             state.context_sources,
             state.run_key,

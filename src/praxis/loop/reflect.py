@@ -67,7 +67,7 @@ def reflect(
         f"{state.selected_goal_id}: {state.selected_goal_title}" if state.selected_goal_id else None
     )
     append_once(
-        app.data_dir.file("JOURNAL.md"),
+        app.data_dir.journal_md,
         journal_entry(
             ended_at,
             session_id,
@@ -81,7 +81,7 @@ def reflect(
     )
     crash_point("reflect:after_journal")
     append_once(
-        app.data_dir.file("METRICS.md"),
+        app.data_dir.metrics_md,
         metrics_row(session_id, final, state.selected_goal_title, state.task_label, ended_at),
     )
     if needs_postmortem(final, evals.failed):

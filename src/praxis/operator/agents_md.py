@@ -37,7 +37,7 @@ class AgentsView(NamedTuple):
 
 
 def view(data_dir: DataDir) -> AgentsView:
-    text = require_text(data_dir.file("AGENTS.md"))
+    text = require_text(data_dir.agents_md)
     lines = split_keep(text)
     notes: dict[str, tuple[str, ...]] = {}
     for heading in SECTIONS.values():
@@ -63,4 +63,4 @@ def add_note(data_dir: DataDir, section_key: str, words: str) -> AddedNote:
             return None
         return insert_item(text, heading, note)
 
-    return AddedNote(heading, note, edit_in_place(data_dir.file("AGENTS.md"), change))
+    return AddedNote(heading, note, edit_in_place(data_dir.agents_md, change))

@@ -13,7 +13,7 @@ from praxis.app import Praxis
 from praxis.config.providers import PROVIDERS
 from praxis.errors import BudgetExceeded, PraxisError, ProviderFailed
 from praxis.events import emit_event
-from praxis.files import append_record, atomic_write_text
+from praxis.files import atomic_write_text
 from praxis.providers.base import CompletionRequest, Message
 from praxis.providers.freeze import CanaryRecord, load_records
 from praxis.providers.spend import CallLedger
@@ -108,13 +108,14 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
 def _regression(app: Praxis, previous: CanaryRecord, record: CanaryRecord) -> str:
     detail = f"{record.provider}/{record.model} passed at {previous.checked_at}, failed at {record.checked_at}"
     emit_event(app.data_dir.events, "canary:regression", detail)
-    path = app.data_dir.file("POSTMORTEMS.md")
-    header = "" if path.exists() else "# Postmortems\n"
-    append_record(
-        path,
-        f"{header}\n## Canary regression - {record.checked_at}\n- Route: {record.provider} "
-        f"{record.model}\n- Previous pass: {previous.checked_at}\n- Summary: {record.summary}\n"
-        "- Trigger: model canary regressed\n",
+    from praxis.quality.postmortem import append_canary_regression
+
+    append_canary_regression(
+        app.data_dir,
+        f"{record.provider} {record.model}",
+        previous.checked_at,
+        record.checked_at,
+        record.summary,
     )
     return detail
 

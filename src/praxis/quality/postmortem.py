@@ -10,7 +10,6 @@ from praxis.quality.evals import EvalSummary
 from praxis.quality.reviewer import ReviewResult
 from praxis.redact import redact
 
-FILE_NAME = "POSTMORTEMS.md"
 LOCK_NAME = ".praxis-postmortems.lock"
 HEADER = "# Postmortems\n"
 
@@ -27,7 +26,7 @@ def needs_postmortem(outcome: str, eval_failures: int) -> bool:
 
 
 def postmortems_path(data_dir: DataDir) -> Path:
-    return data_dir.file(FILE_NAME)
+    return data_dir.postmortems_md
 
 
 def _one_line(text: str) -> str:
@@ -79,18 +78,38 @@ def append_postmortem(
     evals: EvalSummary,
 ) -> None:
     """Append the session's entry unless it is already there (reflect may run again on resume)."""
-    path = postmortems_path(data_dir)
     entry = render_entry(session_id, ended_at, outcome, goal, task, summary, review, evals)
-    marker = f"## Session {session_id} - "
+    append_entry(data_dir, f"## Session {session_id} - ", entry)
+
+
+def append_canary_regression(
+    data_dir: DataDir, route: str, previous_pass: str, checked_at: str, summary: str
+) -> None:
+    """A canary that passed before and fails now (SPEC §8.5), once per check."""
+    entry = (
+        f"\n## Canary regression - {checked_at}\n- Route: {_one_line(route)}\n"
+        f"- Previous pass: {previous_pass}\n- Summary: {_one_line(summary)}\n"
+        "- Trigger: model canary regressed\n"
+    )
+    append_entry(data_dir, f"## Canary regression - {checked_at}", entry)
+
+
+# An entry is appended right after the event it records, so a repeat is always near the end.
+_RECENT_BYTES = 256 * 1024
+
+
+def append_entry(data_dir: DataDir, marker: str, entry: str) -> None:
+    """The one writer of POSTMORTEMS.md: `entry` (starting with its blank separator line) unless
+    a recent entry already starts with `marker`; the header when the file is new."""
+    from praxis.loop.records import read_tail
+
+    path = postmortems_path(data_dir)
     with locked(data_dir.file(LOCK_NAME)):
-        try:
-            existing: str | None = path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            existing = None
-        if existing is None:
+        if not path.exists():
             atomic_write_text(path, HEADER + entry)
             return
-        if any(line.startswith(marker) for line in existing.splitlines()):
+        recent = read_tail(path, _RECENT_BYTES)
+        if any(line.startswith(marker) for line in recent.splitlines()):
             return
-        separator = "" if existing.endswith("\n") or not existing else "\n"
+        separator = "" if recent.endswith("\n") or not recent else "\n"
         append_record(path, separator + entry)

@@ -78,7 +78,7 @@ def merge_capabilities(existing: str, generated: str) -> str:
 
 def write_capabilities(data_dir: DataDir, conn: sqlite3.Connection) -> bool:
     """Regenerate CAPABILITIES.md in place. True when its content changed."""
-    path = data_dir.file("CAPABILITIES.md")
+    path = data_dir.capabilities_md
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     merged = merge_capabilities(
         existing, render_capabilities(load_registry(data_dir.tools_dir), conn)
