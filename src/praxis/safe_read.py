@@ -58,11 +58,21 @@ def check_regular(path: Path, *, config: bool = False) -> None:
         raise not_regular(path, mode, config=config)
 
 
-def open_regular(path: Path, *, config: bool = False) -> int:
-    """An O_RDONLY descriptor of `path`, refused unless it is a regular file. Caller closes it."""
+def open_regular(path: Path, *, config: bool = False, follow_symlinks: bool = True) -> int:
+    """An O_RDONLY descriptor of `path`, refused unless it is a regular file. Caller closes it.
+    Without `follow_symlinks` a symlink is refused too (a file about to be edited in place: the
+    atomic rename would replace the link with a copy)."""
+    flags = _OPEN_FLAGS if follow_symlinks else _OPEN_FLAGS | os.O_NOFOLLOW
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks:
+            raise _refuse(
+                path,
+                "it is a symlink, so it cannot be edited in place",
+                f"replace {path} with a regular file (copy the link's target over it)",
+                config,
+            ) from None
         if exc.errno == errno.ENXIO:  # a socket (or a FIFO on some systems) cannot be opened
             check_regular(path, config=config)
         raise
@@ -77,10 +87,14 @@ def open_regular(path: Path, *, config: bool = False) -> int:
 
 
 def read_bytes_regular(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, config: bool = False
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    config: bool = False,
+    follow_symlinks: bool = True,
 ) -> bytes:
     """The whole file, refused when it is not a regular file or larger than `max_bytes`."""
-    fd = open_regular(path, config=config)
+    fd = open_regular(path, config=config, follow_symlinks=follow_symlinks)
     try:
         if os.fstat(fd).st_size > max_bytes:
             raise _too_large(path, max_bytes, config)

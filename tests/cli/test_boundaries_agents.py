@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from praxis.identity.foundation import seed_documents
-from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable
+from tests.conftest import InProcessRunner, PraxisRunner
 
 AGENTS_SEED = seed_documents("Praxis", "UTC", "x")["AGENTS.md"]
 IDENTITY_SEED = seed_documents("Praxis", "UTC", "x")["IDENTITY.md"]
@@ -214,7 +214,7 @@ def test_fifo_or_symlink_in_place_of_a_file_is_refused(
     os.mkfifo(agents)
     view = cli("agents", "view")
     assert view.returncode == 1
-    assert "is not a regular file (it is a FIFO)" in view.stderr
+    assert "not a regular file: it is a named pipe (FIFO)" in view.stderr
     review = cli.data_dir / "boundary_review.json"
     review.unlink()
     os.mkfifo(review)
@@ -241,13 +241,9 @@ def test_missing_identity_file_names_the_fix(cli: InProcessRunner) -> None:
 
 
 def test_concurrent_adds_lose_nothing(initialized: PraxisRunner) -> None:
+    # Eight real processes at once: the file locks are what is under test.
     procs = [
-        subprocess.Popen(
-            [*praxis_executable(), "--data-dir", str(initialized.data_dir), *args],
-            env=initialized.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        initialized.popen(*args, stdout=subprocess.DEVNULL)
         for i in range(4)
         for args in (
             ("boundaries", "add", f"rule {i}"),

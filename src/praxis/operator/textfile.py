@@ -7,8 +7,6 @@ must not be a symlink (the atomic rename would silently replace the link with a 
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,36 +17,18 @@ LOCK_TIMEOUT_SECONDS = 30.0
 
 
 def read_regular_bytes(path: Path, *, for_edit: bool = False) -> bytes | None:
-    """The file's bytes, or None when it does not exist. Raises DataDirError when it is not a
-    regular file (or, with `for_edit`, when it is a symlink)."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
-    if for_edit:
-        flags |= os.O_NOFOLLOW
+    """The file's bytes, or None when it does not exist. Refused (praxis.safe_read) when it is
+    not a regular file, or, with `for_edit`, when it is a symlink."""
+    from praxis.safe_read import read_bytes_regular
+
     try:
-        fd = os.open(path, flags)
+        return read_bytes_regular(path, follow_symlinks=not for_edit)
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        if for_edit and path.is_symlink():
-            raise DataDirError(
-                f"refusing to edit {path}: it is a symlink",
-                f"replace {path} with a regular file (copy the link's target over it)",
-            ) from None
-        if path.is_dir():
-            raise _not_regular(path, "a directory") from None
+    except PermissionError as exc:
         raise DataDirError(
             f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions"
         ) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _not_regular(path, _kind(info.st_mode))
-        chunks: list[bytes] = []
-        while chunk := os.read(fd, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def read_regular_text(path: Path, *, for_edit: bool = False) -> str | None:
@@ -112,22 +92,3 @@ def edit_in_place(path: Path, change: Callable[[str], str | None], attempts: int
                 atomic_write_text(path, updated)
                 return True
     raise LockHeld(f"{path} kept changing while Praxis edited it", "retry in a moment")
-
-
-def _not_regular(path: Path, kind: str) -> DataDirError:
-    return DataDirError(
-        f"{path} is not a regular file (it is {kind})",
-        f"replace {path} with a regular file (`praxis init` recreates a missing seed file)",
-    )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
