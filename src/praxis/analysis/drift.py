@@ -1,7 +1,13 @@
-"""Quality drift: recent sessions vs. the ones before them (reference §12)."""
+"""Quality drift: recent sessions vs. the ones before them (reference §12).
+
+Drift always compares the newest 5 sessions with the 5 before them, whatever `argus --limit` says
+(the reference needed ≥ 10 sessions inside `--limit`, so a small limit was always
+`insufficient_data`). `status` and Argus read it through `recent_drift`, the same rule.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -43,3 +49,12 @@ def drift(newest_first: Sequence[SessionQuality]) -> Drift:
     else:
         status = "stable"
     return Drift(status, recent, baseline)
+
+
+def recent_drift(conn: sqlite3.Connection) -> Drift:
+    """Drift of the newest two windows of sessions (one indexed read of 10 rows)."""
+    rows = conn.execute(
+        "SELECT reviewer_failures, eval_failures, outcome FROM sessions ORDER BY id DESC LIMIT ?",
+        (2 * WINDOW,),
+    ).fetchall()
+    return drift([SessionQuality(int(r[0]), int(r[1]), str(r[2])) for r in rows])

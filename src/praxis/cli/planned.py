@@ -21,10 +21,6 @@ def _planned(name: str, help_text: str, *params: click.Parameter) -> click.Comma
     )
 
 
-def _json() -> click.Option:
-    return click.Option(["--json", "as_json"], is_flag=True, help="Print one JSON object.")
-
-
 def _group(name: str, help_text: str, commands: list[click.Command]) -> click.Group:
     group = click.Group(name, help=help_text)
     for command in commands:
@@ -35,26 +31,6 @@ def _group(name: str, help_text: str, commands: list[click.Command]) -> click.Gr
 def _opt(*decls: str, **attrs: object) -> click.Option:
     return click.Option(list(decls), **attrs)  # type: ignore[arg-type]
 
-
-def _arg(name: str, **attrs: object) -> click.Argument:
-    return click.Argument([name], **attrs)  # type: ignore[arg-type]
-
-
-learn = _group(
-    "learn",
-    "Learning notes, runs and opportunities.",
-    [
-        _planned("note", "Record an operator note.", _arg("text", nargs=-1, required=True)),
-        _planned("run", "Process learning sources and mine opportunities."),
-        _planned("list", "List opportunities.", _opt("--all", "show_all", is_flag=True), _json()),
-        _planned("accept", "Accept an opportunity (creates a goal).", _arg("id", type=int)),
-        _planned("dismiss", "Dismiss an opportunity.", _arg("id", type=int)),
-    ],
-)
-
-argus = _planned(
-    "argus", "Analyse recent sessions.", _opt("--limit", type=int, default=10), _json()
-)
 
 telegram = _group(
     "telegram",

@@ -34,9 +34,9 @@ COMMANDS = {
     "boundaries": "boundaries:boundaries",
     "memory": "memory:memory",
     "watchdog": "watchdog:watchdog",
+    "learn": "learn:learn",
+    "argus": "argus:argus",
     # Planned commands: registered so --help shows the whole surface (see cli/planned.py).
-    "learn": "planned:learn",
-    "argus": "planned:argus",
     "telegram": "planned:telegram",
     "serve": "planned:serve",
 }

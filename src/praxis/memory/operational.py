@@ -204,6 +204,22 @@ def get_op(conn: sqlite3.Connection, kind: str, op_id: int) -> OpMemory | None:
     return _bug(row) if row is not None else None
 
 
+def recurring_dnr(conn: sqlite3.Connection, min_count: int) -> list[OpMemory]:
+    """Open do-not-repeat rows hit at least `min_count` times (reflect records one hit per failed
+    session), most hits first (the learning runtime mines them)."""
+    rows = conn.execute(
+        f"{_DNR} WHERE resolved_at IS NULL AND count >= ? "
+        "ORDER BY count DESC, COALESCE(last_seen_at, created_at) DESC, id DESC",
+        (min_count,),
+    )
+    return [_dnr(r) for r in rows]
+
+
+def failure_target(statement: str) -> str:
+    """The work a do-not-repeat statement names (`Do not treat X as complete ...` → X)."""
+    return _target_of(statement)
+
+
 def list_ops(conn: sqlite3.Connection, limit: int) -> list[OpMemory]:
     """Open rows first, newest first; then resolved ones."""
     dnr = [

@@ -1,6 +1,7 @@
 """The daemon's daily jobs: each runs at most once per local day (the operator's timezone) and is
 recorded in `daily_jobs.json` — `{"<job>": {"day": "YYYY-MM-DD", "at": ts, ...}}` — so a restart
-the same day does not repeat it. Jobs: `memory` (consolidation + decay), `snapshot`."""
+the same day does not repeat it. Jobs: `memory` (consolidation + decay), `snapshot`, `learn`
+(`praxis learn run`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from praxis import clock
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
+    from praxis.learning.service import RunSummary
     from praxis.memory.consolidate import ConsolidationResult
     from praxis.paths import DataDir
 
@@ -72,9 +74,27 @@ def memory_job(app: Praxis) -> ConsolidationResult | None:
     return once_a_day(app, "memory", run)[1]
 
 
+def learning_job(app: Praxis) -> RunSummary | None:
+    """`learn run` once a local day: sources, opportunity mining, PROPOSALS.md."""
+    from praxis.learning.service import run_learning
+
+    def run() -> tuple[RunSummary, dict[str, Any]]:
+        summary = run_learning(app)
+        return summary, {
+            "processed": summary.processed,
+            "changed": summary.changed,
+            "opportunities": len(summary.created),
+            "throttle_reached": summary.throttle_reached,
+        }
+
+    return once_a_day(app, "learn", run)[1]
+
+
 def run_daily_jobs(app: Praxis) -> None:
-    """Every daily job that is due (the daemon calls this on each tick)."""
+    """Every daily job that is due (the daemon calls this on each tick). Learning runs last: a
+    GOALS.md it cannot read stops only that job (retried on the next tick)."""
     from praxis.archive.snapshots import take_daily_snapshot
 
     memory_job(app)
     take_daily_snapshot(app)
+    learning_job(app)

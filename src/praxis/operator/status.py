@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from praxis import clock
-from praxis.analysis.drift import SessionQuality, drift
+from praxis.analysis.drift import recent_drift
 from praxis.app import Praxis
 from praxis.errors import CheckFailed, ConfigError, DataDirError
 from praxis.events import count_events, last_event
@@ -55,7 +55,7 @@ def build_status(app: Praxis) -> Report:
         _count(db, "SELECT COUNT(*) FROM opportunities WHERE status = 'pending'"),
     )
     report.add("registered_tools", *_tolerant(lambda: _count_tools(app)))
-    report.add("drift_status", _drift_status(db))
+    report.add("drift_status", recent_drift(db).status)  # the rule Argus uses
     memory = _memory_stats(app)
     dnr, bugs = memory.ops["dnr_open"], memory.ops["bugs_open"]  # open rows (the context's)
     report.add("operational_memory", f"dnr={dnr} bugs={bugs}", {"dnr": dnr, "bugs": bugs})
@@ -76,7 +76,31 @@ def build_status(app: Praxis) -> Report:
         report.add("last_boundary_review", review.last_confirmed_at)
     _add_last_session(report, db)
     _add_provider_usage(report, db)
+    _add_last_learning(report, db)
     return report
+
+
+def _add_last_learning(report: Report, db: sqlite3.Connection) -> None:
+    """The reference's `last_learning` line: the newest `learn run` (manual or the daemon's).
+    Plain SQL here: importing the learning store's types would cost `status` ~2 ms."""
+    row = db.execute(
+        "SELECT processed_sources, changed_sources, opportunities_created, completed_at "
+        "FROM learning_runs ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        processed, changed, created = (int(v) for v in row[:3])
+        completed_at = str(row[3])
+        report.add(
+            "last_learning",
+            f"processed={processed} changed={changed} opportunities={created} "
+            f"completed_at={completed_at}",
+            {
+                "processed": processed,
+                "changed": changed,
+                "opportunities": created,
+                "completed_at": completed_at,
+            },
+        )
 
 
 def _memory_stats(app: Praxis) -> MemoryStats:
@@ -140,13 +164,6 @@ def _count_tools(app: Praxis) -> int:
     from praxis.tools.manifest import load_registry
 
     return len(load_registry(app.data_dir.tools_dir))
-
-
-def _drift_status(db: sqlite3.Connection) -> str:
-    rows = db.execute(
-        "SELECT reviewer_failures, eval_failures, outcome FROM sessions ORDER BY id DESC LIMIT 10"
-    ).fetchall()
-    return drift([SessionQuality(r[0], r[1], r[2]) for r in rows]).status
 
 
 def _tolerant(read: Callable[[], int]) -> tuple[object, object]:

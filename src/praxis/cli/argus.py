@@ -1,0 +1,129 @@
+"""`argus`: what the recent sessions say (reference §12), ★ with cost per goal or day."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from praxis.cli.common import app, emit, json_option
+
+if TYPE_CHECKING:
+    from praxis.report import Report
+
+
+@click.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many of the newest sessions to analyse (drift always compares the newest 10).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["goal", "day"]),
+    default=None,
+    help="Also show tokens and cost of those sessions per goal or per local day.",
+)
+@json_option
+@click.pass_context
+def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None:
+    """Failures, drift, repeated work, token hotspots and directives over recent sessions."""
+    from praxis.analysis.argus import analyze, cost_by
+    from praxis.report import Report
+
+    praxis = app(ctx)
+    found = analyze(praxis.db, limit)
+    drift = found.drift
+    report = Report().add("argus", "ready")
+    report.add("sessions_analyzed", found.sessions_analyzed)
+    report.add("review_failures", found.review_failures)
+    report.add("eval_failures", found.eval_failures)
+    report.add("loop_guard_blocks", found.loop_guard_blocks)
+    report.add("waiting_sessions", found.waiting_sessions)
+    report.add("repeated_reads_avoided", found.repeated_reads_avoided)
+    report.add(
+        "drift_status",
+        f"{drift.status} recent={drift.recent:.2f} baseline={drift.baseline:.2f}",
+        {"status": drift.status, "recent": drift.recent, "baseline": drift.baseline},
+    )
+    _section(
+        report,
+        "repeated_work",
+        [
+            f"{p.label} sessions={p.sessions} days={p.days} latest={p.latest_outcome}"
+            for p in found.repeated_work
+        ],
+        [p._asdict() for p in found.repeated_work],
+    )
+    _section(
+        report,
+        "failure_clusters",
+        [f"{outcome} x{count}" for outcome, count in found.failure_clusters],
+        [{"outcome": o, "count": n} for o, n in found.failure_clusters],
+    )
+    _section(
+        report,
+        "token_hotspots",
+        [f"{h.phase}/{h.provider} tokens={h.tokens}" for h in found.token_hotspots],
+        [
+            {
+                "phase": h.phase,
+                "provider": h.provider,
+                "tokens": h.tokens,
+                "est_cost_usd": h.cost_micros / 1e6 if h.cost_known else None,
+            }
+            for h in found.token_hotspots
+        ],
+    )
+    report.raw("directives:")
+    for directive in found.directives:
+        report.raw(f"- {directive}")
+    report.extra("directives", found.directives)
+    _section(
+        report,
+        "failed_evals",
+        [f"{e.name} ({e.eval_id}) x{e.failures}" for e in found.failed_evals],
+        [e._asdict() for e in found.failed_evals],
+    )
+    if by is not None:
+        timezone = praxis.config.settings.instance.timezone
+        rows = cost_by(praxis.db, limit, by, timezone)
+        _section(
+            report,
+            f"cost_by_{by}",
+            [
+                f"{r.key} sessions={r.sessions} tokens={r.tokens} "
+                f"est_cost_usd={_cost(r.cost_micros, r.unknown_cost_attempts)}"
+                for r in rows
+            ],
+            [
+                {
+                    by: r.key,
+                    **({"title": r.title} if by == "goal" else {}),
+                    "sessions": r.sessions,
+                    "tokens": r.tokens,
+                    "est_cost_usd": r.cost_micros / 1e6,
+                    "unknown_cost_attempts": r.unknown_cost_attempts,
+                }
+                for r in rows
+            ],
+        )
+    emit(report, as_json)
+
+
+def _section(report: Report, key: str, lines: list[str], data: object) -> None:
+    """`key: none`, or `key:` and one `- ...` line each (JSON: the list)."""
+    if not lines:
+        report.add(key, "none", [])
+        return
+    report.raw(f"{key}:")
+    for line in lines:
+        report.raw(f"- {line}")
+    report.extra(key, data)
+
+
+def _cost(micros: int, unknown: int) -> str:
+    text = f"{micros / 1e6:.6f}"
+    return f"{text} (+unknown for {unknown} attempt(s))" if unknown else text

@@ -1,0 +1,1 @@
+"""The learning runtime: notes, sources, opportunity mining, proposals (reference §11)."""
