@@ -1,7 +1,8 @@
 """The daemon's daily jobs: each runs at most once per local day (the operator's timezone) and is
 recorded in `daily_jobs.json` — `{"<job>": {"day": "YYYY-MM-DD", "at": ts, ...}}` — so a restart
 the same day does not repeat it. Jobs: `memory` (consolidation + decay), `snapshot`, `learn`
-(`praxis learn run`)."""
+(`praxis learn run`), and `canary` when `agent.freeze_on_model_regression` is on (so frozen
+routes get a fresh verdict every day without the operator running `praxis canary run`)."""
 
 from __future__ import annotations
 
@@ -90,11 +91,50 @@ def learning_job(app: Praxis) -> RunSummary | None:
     return once_a_day(app, "learn", run)[1]
 
 
+def canary_job(app: Praxis) -> bool:
+    """`canary run` once a local day, only with `freeze_on_model_regression` on and a remote
+    backend (the stub has nothing to probe). True when it ran."""
+    settings = app.config.settings
+    if not settings.agent.freeze_on_model_regression or app.config.backend == "stub":
+        return False
+    from praxis.providers.canary import run_canaries
+
+    def run() -> tuple[None, dict[str, Any]]:
+        result = run_canaries(app)
+        passed = sum(1 for r in result.records if r.status == "passed")
+        return None, {
+            "passed": passed,
+            "failed": len(result.records) - passed,
+            "regressions": len(result.regressions),
+        }
+
+    return once_a_day(app, "canary", run)[0]
+
+
+JOB_NAMES = ("memory", "snapshot", "learn", "canary")
+
+
+def last_runs(data_dir: DataDir) -> dict[str, str]:
+    """Each daily job's last run time (`status`), "never" for one that has not run."""
+    jobs = read_jobs(data_dir.file(JOBS_FILE))
+    runs = {}
+    for name in JOB_NAMES:
+        record = jobs.get(name)
+        runs[name] = str(record.get("at")) if isinstance(record, dict) else "never"
+    return runs
+
+
 def run_daily_jobs(app: Praxis) -> None:
     """Every daily job that is due (the daemon calls this on each tick). Learning runs last: a
     GOALS.md it cannot read stops only that job (retried on the next tick)."""
     from praxis.archive.snapshots import take_daily_snapshot
+    from praxis.errors import PraxisError
+    from praxis.events import emit_event
 
     memory_job(app)
     take_daily_snapshot(app)
+    try:
+        canary_job(app)
+    except PraxisError as failed:  # a provider down must not stop the daemon's other jobs
+        emit_event(app.data_dir.events, "daily:canary_failed", failed.message)
     learning_job(app)

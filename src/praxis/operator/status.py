@@ -77,7 +77,16 @@ def build_status(app: Praxis) -> Report:
     _add_last_session(report, db)
     _add_provider_usage(report, db)
     _add_last_learning(report, db)
+    _add_daily_jobs(report, app)
     return report
+
+
+def _add_daily_jobs(report: Report, app: Praxis) -> None:
+    """When each of the daemon's daily jobs last ran (issue 14)."""
+    from praxis.operator.daily_jobs import last_runs
+
+    runs = last_runs(app.data_dir)
+    report.add("daily_jobs", " ".join(f"{name}={at}" for name, at in runs.items()), runs)
 
 
 def _add_last_learning(report: Report, db: sqlite3.Connection) -> None:
