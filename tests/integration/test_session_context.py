@@ -13,7 +13,7 @@ import pytest
 
 from praxis.app import Praxis
 from praxis.loop.session import run_once
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
 from praxis.providers.spend import CallLedger
@@ -26,6 +26,7 @@ class RecordingProvider:
     name = "recorder"
     model = "recorder-1"
     supports_tools = False  # answers like the stub
+    metered = True  # spends like a real model (period limits apply)
 
     def __init__(self) -> None:
         self.requests: list[CompletionRequest] = []

@@ -92,7 +92,7 @@ def ask(
 
         provider = build_provider(config, data_dir, "ask")
     estimated = estimate_ask_tokens(request)
-    if provider.name == "stub":
+    if not provider.metered:
         check_ask_budget(estimated, config.budgets.ask)
         reply = provider.complete(request, on_text=on_text)
     else:

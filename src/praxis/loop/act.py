@@ -7,40 +7,26 @@ models that support tools (`agent.max_tool_calls`), parked on approvals and resu
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-
-from praxis.app import Praxis
+from praxis.loop.context import RunContext
+from praxis.loop.outcomes import Outcome
 from praxis.loop.prompts import act_message
-from praxis.loop.state import SessionState
 from praxis.loop.tool_loop import execute_selected_request, run_conversation
-from praxis.providers.base import Provider
 
-NO_WORK_OUTCOMES = ("waiting_on_dependencies", "stop_condition_met")
+NO_WORK_OUTCOMES: tuple[Outcome, ...] = ("waiting_on_dependencies", "stop_condition_met")
 
 
-def act(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-) -> None:
+def act(ctx: RunContext) -> None:
+    state = ctx.state
     if state.decided_outcome in NO_WORK_OUTCOMES or (
         state.decided_outcome is None and state.last_outcome in NO_WORK_OUTCOMES
     ):
         return
     if state.selected_tool_request_id is not None:
-        execute_selected_request(app, state, conn)
+        execute_selected_request(ctx)
         return
-    target = state.requested_task or (
-        f"{state.selected_goal_id}: {state.selected_goal_title}"
-        if state.selected_goal_id
-        else "idle"
-    )
+    target = state.requested_task or state.goal_label or "idle"
     planned = state.planned_summary or state.action_summary or ""
     subject = {"planned": planned}
     if state.selected_goal_id:
         subject["goal_id"] = state.selected_goal_id
-    opening = act_message(target, planned)
-    run_conversation(app, state, conn, provider, counter, opening, subject)
+    run_conversation(ctx, act_message(target, planned), subject)

@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-
 from praxis import clock
-from praxis.app import Praxis
 from praxis.identity.goals import load_goals
 from praxis.identity.planner import choose_goal
+from praxis.loop.context import RunContext
 from praxis.loop.model_calls import call_model
-from praxis.loop.orient import read_context
-from praxis.loop.prompts import DECIDE_MAX_OUTPUT_TOKENS, DECIDE_SYSTEM, decide_message
-from praxis.loop.state import SessionState
-from praxis.providers.base import Provider
+from praxis.loop.outcomes import is_outcome
+from praxis.loop.prompts import DECIDE, decide_message
 from praxis.tools.approvals import next_approved
 
 
-def decide(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-) -> None:
+def decide(ctx: RunContext) -> None:
+    state = ctx.state
     state.selected_tool_name = None
     state.selected_tool_request_id = None
     if state.requested_task:
         state.last_outcome = "task_selected"
         state.selected_goal_id = state.selected_goal_title = None
-        _plan(app, state, conn, provider, counter)
+        _plan(ctx)
         return
-    approved = next_approved(conn)
+    approved = next_approved(ctx.db)
     if approved is not None:
         state.last_outcome = "approved_tool_selected"
         state.selected_tool_name = approved.tool_name
@@ -40,7 +30,8 @@ def decide(
             f"Approved tool request #{approved.id} queued for execution: {approved.summary}"
         )
         return
-    selection = choose_goal(load_goals(app.data_dir), app.data_dir.root, clock.now())
+    selection = choose_goal(load_goals(ctx.app.data_dir), ctx.app.data_dir.root, clock.now())
+    assert is_outcome(selection.outcome), selection.outcome
     state.last_outcome = selection.outcome
     if selection.goal is None:
         state.selected_goal_id = state.selected_goal_title = None
@@ -48,16 +39,11 @@ def decide(
         return
     state.selected_goal_id = selection.goal.id
     state.selected_goal_title = selection.goal.title
-    _plan(app, state, conn, provider, counter)
+    _plan(ctx)
 
 
-def _plan(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-) -> None:
+def _plan(ctx: RunContext) -> None:
+    state = ctx.state
     subject = {
         k: v
         for k, v in {
@@ -67,23 +53,12 @@ def _plan(
         }.items()
         if v
     }
-    reply = call_model(
-        app,
-        state,
-        conn,
-        provider,
-        counter,
-        phase="decide",
-        system=DECIDE_SYSTEM,
-        context=read_context(app),
-        message=decide_message(
-            state.selected_goal_id, state.selected_goal_title, state.requested_task
-        ),
-        max_output_tokens=DECIDE_MAX_OUTPUT_TOKENS,
-        subject=subject,
+    message = decide_message(
+        state.selected_goal_id, state.selected_goal_title, state.requested_task
     )
+    reply = call_model(ctx, DECIDE, message, subject)
     plan = reply.text.strip()
     if reply.stop_reason == "max_tokens":
-        plan += f" [plan cut at the output limit of {DECIDE_MAX_OUTPUT_TOKENS} tokens]"
+        plan += f" [plan cut at the output limit of {DECIDE.max_output_tokens} tokens]"
     state.planned_summary = plan
     state.action_summary = plan

@@ -3,87 +3,70 @@ the prompt's hash and size kept for forensics."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Mapping
 
-from praxis.app import Praxis
-from praxis.loop.state import SessionState, save_state
-from praxis.providers.base import (
-    CompletionRequest,
-    Message,
-    Provider,
-    Reply,
-    ToolSpec,
-)
-from praxis.providers.spend import FROZEN, CallLedger
+from praxis.loop.context import RunContext
+from praxis.loop.orient import read_context
+from praxis.loop.prompts import PhasePrompt
+from praxis.loop.state_records import AttemptRecord, PromptRecord
+from praxis.providers.base import CompletionRequest, Message, Reply, ToolSpec
+from praxis.providers.spend import CallLedger, counted
 
 
-def session_ledger(
-    app: Praxis, state: SessionState, conn: sqlite3.Connection, metered: bool
-) -> CallLedger:
+def session_ledger(ctx: RunContext) -> CallLedger:
     """Run limits over this session's ledger rows (its run key); daily and monthly ones across
-    every process. Attempts are written to the ledger as they happen (reserved, then settled)."""
+    every process, for a metered provider. Attempts are written to the ledger as they happen
+    (reserved, then settled)."""
     from praxis.providers.limits import call_limit, period_limits
 
+    state = ctx.state
     # Attempts the state holds but the ledger does not (frozen routes, a state written before
     # reservations existed) still count against the run limit.
-    unwritten = [a for a in state.provider_attempts if counted_dict(a) and a.get("row_id") is None]
-    tokens = sum(int(a["input_tokens"]) + int(a["output_tokens"]) for a in unwritten)
-    cost = sum(int(a["cost_micros"]) for a in unwritten)
-    budget = app.config.budgets.run
-    limits = [call_limit("run", budget, tokens, cost, len(unwritten), run_key=state.run_key)]
-    if metered:  # the stub spends nothing; only its attempts count (against the run limit)
-        limits += period_limits(app.config)
-    return CallLedger(limits, conn, run_key=state.run_key)
-
-
-def counted_dict(attempt: dict[str, object]) -> bool:
-    """`spend.counted` for an attempt stored in the session state (a dict)."""
-    return attempt.get("error_class") != FROZEN
+    unwritten = [r.attempt for r in state.provider_attempts if r.row_id is None]
+    spent = [a for a in unwritten if counted(a)]
+    tokens = sum(a.input_tokens + a.output_tokens for a in spent)
+    cost = sum(a.cost_micros for a in spent)
+    config = ctx.app.config
+    limits = [
+        call_limit("run", config.budgets.run, tokens, cost, len(spent), run_key=state.run_key)
+    ]
+    if ctx.provider.metered:  # the stub spends nothing; only its attempts count (the run limit)
+        limits += period_limits(config)
+    return CallLedger(limits, ctx.db, run_key=state.run_key)
 
 
 def call_model(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-    *,
-    phase: str,
-    system: str,
-    context: str,
+    ctx: RunContext,
+    prompt: PhasePrompt,
     message: str | tuple[Message, ...],
-    max_output_tokens: int,
-    subject: dict[str, str],
+    subject: Mapping[str, str],
     tools: tuple[ToolSpec, ...] = (),
 ) -> Reply:
-    messages = (Message("user", message),) if isinstance(message, str) else message
+    """Send `message` (or a conversation) with the session's context; record what was sent and
+    every attempt, saved at once (the ledger rows are already written: the state keeps each
+    attempt's row id so reflect attaches rather than inserts them)."""
+    state = ctx.state
+    context = read_context(ctx.app)
     request = CompletionRequest(
-        phase=phase,
-        system=system,
+        phase=prompt.phase,
+        system=prompt.system,
         context=context,
-        messages=messages,
-        max_output_tokens=max_output_tokens,
+        messages=(Message("user", message),) if isinstance(message, str) else message,
+        max_output_tokens=prompt.max_output_tokens,
         tools=tools,
         subject=subject,
     )
+    text = request.prompt_text()
     state.prompts.append(
-        {
-            "phase": phase,
-            "sha256": request.prompt_hash(),
-            "tokens": counter(request.prompt_text()),
-            "context_chars": len(context),
-        }
+        PromptRecord(prompt.phase, request.prompt_hash(), ctx.count_tokens(text), len(context))
     )
-    ledger = session_ledger(app, state, conn, metered=provider.name != "stub")
+    ledger = session_ledger(ctx)
     try:
         with ledger:
-            return provider.complete(request, ledger)
+            return ctx.provider.complete(request, ledger)
     finally:
         state.provider_attempts.extend(
-            {**a._asdict(), "row_id": row_id}
+            AttemptRecord(a, row_id)
             for a, row_id in zip(ledger.attempts, ledger.row_ids, strict=True)
         )
-        # Saved at once, not at the phase's end (the ledger rows are already written; the state
-        # keeps each attempt's row id so reflect attaches rather than inserts them).
-        save_state(app.state_file, state)
+        ctx.save()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 from praxis import clock
@@ -14,8 +12,8 @@ from praxis.context.budget import ContextSource, allocate
 from praxis.files import atomic_write_text
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import Goal, load_goals
+from praxis.loop.context import RunContext
 from praxis.loop.records import read_tail
-from praxis.loop.state import SessionState
 from praxis.memory.search import render
 from praxis.memory.service import MemoryService
 from praxis.tools.manifest import load_registry
@@ -24,15 +22,14 @@ JOURNAL_TAIL_LINES = 12
 JOURNAL_TAIL_BYTES = 16_384  # JOURNAL.md grows every session; only its recent lines matter here
 
 
-def orient(
-    app: Praxis, state: SessionState, conn: sqlite3.Connection, counter: Callable[[str], int]
-) -> None:
+def orient(ctx: RunContext) -> None:
+    app, state, counter = ctx.app, ctx.state, ctx.count_tokens
     data_dir = app.data_dir
     validate_identity(data_dir)
     manifests = load_registry(data_dir.tools_dir)
     goals = load_goals(data_dir)
     open_goals = [g for g in goals if not g.done]
-    sources = _sources(app, state, conn, open_goals, [m.summary_line for m in manifests])
+    sources = _sources(ctx, open_goals, [m.summary_line for m in manifests])
     settings = app.config.settings
     adaptation = load_adaptation(data_dir.context_adaptation)
     context = allocate(
@@ -63,24 +60,19 @@ def read_context(app: Praxis) -> str:
         return ""
 
 
-def _sources(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    open_goals: list[Goal],
-    tool_lines: list[str],
-) -> list[ContextSource]:
+def _sources(ctx: RunContext, open_goals: list[Goal], tool_lines: list[str]) -> list[ContextSource]:
+    app, state = ctx.app, ctx.state
     root = app.data_dir.root
 
     def read(name: str, reason: str) -> str:
-        result = tracked_read(conn, root / name, reason, root, state.file_reads)
+        result = tracked_read(ctx.db, root / name, reason, root, state.file_reads)
         if result.avoided:
             state.repeated_reads_avoided += 1
         return result.content
 
     query = state.requested_task or " ".join(g.title for g in open_goals[:2])
     settings = app.config.settings
-    memory = MemoryService(conn, settings.memory, settings.instance.timezone)
+    memory = MemoryService(ctx.db, settings.memory, settings.instance.timezone)
     found = memory.context_for(query, state.run_key, clock.now_text())
     hits = found.hits
     state.memory_ids = [h.id for h in hits if h.tier == "hot"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 DECIDE_MAX_OUTPUT_TOKENS = 180
 ACT_MAX_OUTPUT_TOKENS = 400
 
@@ -19,6 +21,18 @@ ACT_SYSTEM = (
     "operator-facing progress note. Never claim external actions you did not take. When the "
     "selected goal is fully done, call the goal-complete tool with evidence a check can confirm."
 )
+
+
+class PhasePrompt(NamedTuple):
+    """What every model call of a phase shares: its name, instructions and output allowance."""
+
+    phase: str
+    system: str
+    max_output_tokens: int
+
+
+DECIDE = PhasePrompt("decide", DECIDE_SYSTEM, DECIDE_MAX_OUTPUT_TOKENS)
+ACT = PhasePrompt("act", ACT_SYSTEM, ACT_MAX_OUTPUT_TOKENS)
 
 
 def decide_message(goal_id: str | None, goal_title: str | None, task: str | None) -> str:

@@ -6,21 +6,19 @@ resumed writes nothing twice (reference §20.2 item 7 was a bug).
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from dataclasses import asdict
-
 from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import StateError
 from praxis.identity.goal_edit import mark_done
 from praxis.identity.goals import load_goals
+from praxis.loop.context import RunContext
 from praxis.loop.faults import crash_point
+from praxis.loop.outcomes import Outcome
 from praxis.loop.records import append_once, journal_entry, metrics_row
 from praxis.loop.state import SessionState
 from praxis.memory.capture import SessionCapture
 from praxis.memory.service import MemoryService
-from praxis.quality.evals import EvalResult, EvalSummary, run_evals
+from praxis.quality.evals import EvalSummary, run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem
 from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
 from praxis.storage.attempts import attach_session
@@ -33,20 +31,23 @@ from praxis.storage.sessions import (
 )
 from praxis.storage.transaction import transaction
 
-WORK_OUTCOMES = ("goal_selected", "task_selected", "approved_tool_selected", "tool_executed")
+WORK_OUTCOMES: tuple[Outcome, ...] = (
+    "goal_selected",
+    "task_selected",
+    "approved_tool_selected",
+    "tool_executed",
+)
 
 
-def reflect(
-    app: Praxis, state: SessionState, conn: sqlite3.Connection, checkpoint: Callable[[], None]
-) -> str:
-    """Finish the session; returns the final outcome."""
-    data = state.reflect
-    if "ended_at" not in data:
-        data["ended_at"] = clock.now_text()
-        data["initial_outcome"] = state.last_outcome or "none"
-    review, evals = _gates(app, state, checkpoint)
-    initial = str(data["initial_outcome"])
-    final = (
+def reflect(ctx: RunContext) -> tuple[Outcome, ReviewResult, EvalSummary]:
+    """Finish the session; returns the final outcome and the gates' results."""
+    app, state = ctx.app, ctx.state
+    if state.reflect.ended_at is None:  # the first step: when it ended, and how
+        initial = state.last_outcome or "none"
+        state.reflect = state.reflect._replace(ended_at=clock.now_text(), initial_outcome=initial)
+    review, evals = _gates(ctx)
+    initial = state.reflect.initial_outcome or "none"
+    final: Outcome = (
         "review_failed" if review.status == "failed" else "eval_failed" if evals.failed else initial
     )
     completed = _completed_goal(app, state, review, evals, initial)
@@ -57,15 +58,13 @@ def reflect(
         summary += " Findings: " + " | ".join(review.findings)
     if completed:
         summary += f" Goal {completed} completed."
-    session_id, session_num = _record(app, state, conn, final, summary, review, evals, completed)
+    session_id, session_num = _record(ctx, final, summary, review, evals, completed)
     crash_point("reflect:after_session_row")
     if completed:
         _mark_goal_done(app, completed)
     crash_point("reflect:after_goal_done")
-    ended_at = str(data["ended_at"])
-    goal = (
-        f"{state.selected_goal_id}: {state.selected_goal_title}" if state.selected_goal_id else None
-    )
+    ended_at = _ended_at(state)
+    goal = state.goal_label
     append_once(
         app.data_dir.journal_md,
         journal_entry(
@@ -99,32 +98,33 @@ def reflect(
     MemoryService.of(app).decay(ended_at)  # at most once a day per memory: a resume is a no-op
     state.action_summary = summary
     state.last_outcome = final
-    data["session_id"] = session_id
-    data["session_num"] = session_num
-    return final
+    state.reflect = state.reflect._replace(session_id=session_id, session_num=session_num)
+    return final, review, evals
 
 
-def _gates(
-    app: Praxis, state: SessionState, checkpoint: Callable[[], None]
-) -> tuple[ReviewResult, EvalSummary]:
-    data = state.reflect
-    if "review" not in data:
-        initial = str(data["initial_outcome"])
-        review = review_goal(
-            app.data_dir,
-            state.selected_goal_id,
-            act_reported_done=state.act_reported_done,
-            ended_as=None if initial == "goal_selected" else initial,
-        )
-        evals = run_evals(app.data_dir, "session")
-        data["review"] = asdict(review)
-        data["evals"] = asdict(evals)
-        checkpoint()
-    review_data = dict(data["review"])
-    review_data["findings"] = tuple(review_data["findings"])
-    evals_data = dict(data["evals"])
-    evals_data["results"] = tuple(EvalResult(**r) for r in evals_data["results"])
-    return ReviewResult(**review_data), EvalSummary(**evals_data)
+def _ended_at(state: SessionState) -> str:
+    ended_at = state.reflect.ended_at
+    assert ended_at is not None  # set first thing in reflect
+    return ended_at
+
+
+def _gates(ctx: RunContext) -> tuple[ReviewResult, EvalSummary]:
+    """The reviewer and the evals, run once: their results are kept before anything uses them."""
+    state = ctx.state
+    done = state.reflect
+    if done.review is not None and done.evals is not None:
+        return done.review, done.evals
+    initial = done.initial_outcome
+    review = review_goal(
+        ctx.app.data_dir,
+        state.selected_goal_id,
+        act_reported_done=state.act_reported_done,
+        ended_as=None if initial == "goal_selected" else initial,
+    )
+    evals = run_evals(ctx.app.data_dir, "session")
+    state.reflect = done._replace(review=review, evals=evals)
+    ctx.save()
+    return review, evals
 
 
 def _completed_goal(
@@ -150,21 +150,19 @@ def _mark_goal_done(app: Praxis, goal_id: str) -> None:
 
 
 def _record(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    final: str,
+    ctx: RunContext,
+    final: Outcome,
     summary: str,
     review: ReviewResult,
     evals: EvalSummary,
     completed: str | None,
 ) -> tuple[int, int]:
+    state, conn = ctx.state, ctx.db
     existing = find_session(conn, state.run_key)
     if existing is not None:
         return int(existing["id"]), int(existing["session_num"])
-    data = state.reflect
-    ended_at = str(data["ended_at"])
-    tokens = sum(a["input_tokens"] + a["output_tokens"] for a in state.provider_attempts)
+    ended_at = _ended_at(state)
+    tokens = sum(r.attempt.input_tokens + r.attempt.output_tokens for r in state.provider_attempts)
     record = SessionRecord(
         run_key=state.run_key,
         day=state.day,
@@ -177,7 +175,7 @@ def _record(
         summary=summary,
         tokens_used=tokens,
         goals_completed=1 if completed else 0,
-        goals_attempted=1 if data["initial_outcome"] == "goal_selected" else 0,
+        goals_attempted=1 if state.reflect.initial_outcome == "goal_selected" else 0,
         memory_captures=1,
         loop_guard_triggers=1 if final == "blocked_loop_guard" else 0,
         reviewer_passes=1 if review.status == "passed" else 0,
@@ -190,7 +188,8 @@ def _record(
     with transaction(conn):
         session_id, session_num = insert_session(conn, record)
         attach_snapshots(conn, state.run_key, session_id)
-        attach_session(conn, session_id, state.run_key, state.provider_attempts, ended_at)
+        attempts = [r.to_json() for r in state.provider_attempts]
+        attach_session(conn, session_id, state.run_key, attempts, ended_at)
         conn.execute(
             "INSERT INTO review_runs(session_id, goal_id, status, summary, findings_json, reviewed_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -217,16 +216,14 @@ def _record(
                     ended_at,
                 ),
             )
-        _remember(app, state, conn, final, review, evals, session_id, ended_at)
+        _remember(ctx, final, review, evals, session_id, ended_at)
         compact_old_snapshots(conn)
     return session_id, session_num
 
 
 def _remember(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    final: str,
+    ctx: RunContext,
+    final: Outcome,
     review: ReviewResult,
     evals: EvalSummary,
     session_id: int,
@@ -234,10 +231,9 @@ def _remember(
 ) -> None:
     """Memory, inside the session transaction: the bounded session memory; the operational rows
     of a failed session; reinforcement of the memories this session was given if it ended well."""
-    memory = MemoryService(conn, app.config.settings.memory, app.config.settings.instance.timezone)
-    goal = (
-        f"{state.selected_goal_id}: {state.selected_goal_title}" if state.selected_goal_id else None
-    )
+    state, settings = ctx.state, ctx.app.config.settings
+    memory = MemoryService(ctx.db, settings.memory, settings.instance.timezone)
+    goal = state.goal_label
     capture = SessionCapture(
         session_id=session_id,
         outcome=final,

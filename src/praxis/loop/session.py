@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,8 +11,10 @@ from praxis.app import Praxis
 from praxis.events import emit_event
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import load_goals
+from praxis.loop.context import RunContext
 from praxis.loop.days import day_for_new_session, store_day
 from praxis.loop.lock import run_lock
+from praxis.loop.outcomes import Outcome
 from praxis.loop.phases import run_phases
 from praxis.loop.state import SessionState, load_state, save_state
 from praxis.operator.heartbeat import write_heartbeat
@@ -31,7 +32,7 @@ QUIET_SUMMARY = (
 
 @dataclass(frozen=True)
 class RunResult:
-    outcome: str
+    outcome: Outcome
     resumed: bool
     goal: str | None
     task: str | None
@@ -74,32 +75,26 @@ def run_once(
         )
         if quiet and not force:
             return _defer(app, unfinished, task)
-        conn = app.db
         # A request claimed by a run that died is failed, never run twice (and never wedges).
-        fail_interrupted(conn, clock.format_timestamp(now))
+        fail_interrupted(app.db, clock.format_timestamp(now))
         if unfinished is not None:
             state = unfinished
             state.resume_count += 1
             state.updated_at = clock.format_timestamp(now)
         else:
-            state = _fresh_state(app, conn, task)
+            state = _fresh_state(app, task)
         save_state(app.state_file, state)
         store_day(app.data_dir, state.day)
         write_heartbeat(app.data_dir, state.current_phase, "Session loaded and ready to run.")
-        finished = run_phases(app, state, conn, should_stop, provider)
-        goal = (
-            f"{state.selected_goal_id}: {state.selected_goal_title}"
-            if state.selected_goal_id
-            else None
-        )
+        finished = run_phases(RunContext.start(app, state, provider), should_stop)
         return RunResult(
             outcome=state.last_outcome or "none",
             resumed=state.resume_count > 0,
-            goal=goal,
+            goal=state.goal_label,
             task=state.task_label,
             summary=state.action_summary or "",
             finished=finished,
-            session_id=state.reflect.get("session_id"),
+            session_id=state.reflect.session_id,
         )
 
 
@@ -161,10 +156,10 @@ def _abandon(app: Praxis, unfinished: SessionState, task: str | None) -> None:
     )
 
 
-def _fresh_state(app: Praxis, conn: sqlite3.Connection, task: str | None) -> SessionState:
+def _fresh_state(app: Praxis, task: str | None) -> SessionState:
     now = clock.now()
     stamp = clock.format_timestamp(now)
-    day = day_for_new_session(app.data_dir, conn, app.config.settings.instance.timezone, now)
+    day = day_for_new_session(app.data_dir, app.db, app.config.settings.instance.timezone, now)
     return SessionState(
         current_phase="orient",
         started_at=stamp,
@@ -243,7 +238,7 @@ def _goals_still_complete(
         record = None
     if not isinstance(record, dict):
         record = {}
-    session_id = existing.reflect.get("session_id")
+    session_id = existing.reflect.session_id
     if (
         existing.last_outcome == "stop_condition_met"
         and session_id is not None

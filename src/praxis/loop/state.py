@@ -1,22 +1,38 @@
-"""session_state.json: the checkpoint a session resumes from (reference §5.1, plus run bookkeeping)."""
+"""session_state.json: the checkpoint a session resumes from (reference §5.1, plus run bookkeeping).
+
+The records inside (attempts, prompts, tool calls, reflect progress) are typed
+(`loop.state_records`); they become JSON only here, at load and save.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from praxis.errors import DataDirError, InvalidDataFile
 from praxis.files import atomic_write_text
+from praxis.loop.outcomes import PHASES, Outcome, SessionPhase
+from praxis.loop.state_records import (
+    CHECKS,
+    AttemptRecord,
+    Mistyped,
+    PromptRecord,
+    ReflectProgress,
+    ToolCallRecord,
+    checked,
+    plain_record,
+)
 
-PHASES = ("orient", "decide", "act", "reflect", "sleep")
+__all__ = ["PHASES", "SessionState", "load_state", "save_state"]
 
 
 @dataclass
 class SessionState:
-    current_phase: str
+    current_phase: SessionPhase
     started_at: str
     updated_at: str
     run_key: str
@@ -27,25 +43,25 @@ class SessionState:
     orientation_summary: str | None = None
     action_summary: str | None = None
     planned_summary: str | None = None
-    last_outcome: str | None = None
+    last_outcome: Outcome | None = None
     resume_count: int = 0
     day: int = 0
     selected_tool_name: str | None = None
     selected_tool_request_id: int | None = None
-    provider_attempts: list[dict[str, Any]] = field(default_factory=list)
-    prompts: list[dict[str, Any]] = field(default_factory=list)
+    provider_attempts: list[AttemptRecord] = field(default_factory=list)
+    prompts: list[PromptRecord] = field(default_factory=list)
     file_reads: dict[str, str] = field(default_factory=dict)
     repeated_reads_avoided: int = 0
     context_sources: list[str] = field(default_factory=list)
     context_tokens: int = 0
     memory_ids: list[int] = field(default_factory=list)
     act_reported_done: bool = False
-    decided_outcome: str | None = None  # decide's outcome, restored when act ends normally
+    decided_outcome: Outcome | None = None  # decide's outcome, restored when act ends normally
     waiting_request_ids: list[int] = field(default_factory=list)  # parked on these approvals
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
     tool_calls_made: int = 0
     phase_durations_ms: dict[str, int] = field(default_factory=dict)
-    reflect: dict[str, Any] = field(default_factory=dict)
+    reflect: ReflectProgress = field(default_factory=ReflectProgress)
 
     @property
     def finished(self) -> bool:
@@ -55,46 +71,31 @@ class SessionState:
     def task_label(self) -> str | None:
         return self.requested_task or self.selected_tool_name
 
+    @property
+    def goal_label(self) -> str | None:
+        """`G-001: title`, as printed and journaled."""
+        if not self.selected_goal_id:
+            return None
+        return f"{self.selected_goal_id}: {self.selected_goal_title}"
+
     def to_json(self) -> str:
-        data = asdict(self)
+        data: dict[str, Any] = {f.name: getattr(self, f.name) for f in fields(self)}
         data["current_phase"] = self.current_phase.capitalize()
+        data["provider_attempts"] = [r.to_json() for r in self.provider_attempts]
+        data["prompts"] = [r._asdict() for r in self.prompts]
+        data["tool_calls"] = [r._asdict() for r in self.tool_calls]
+        data["reflect"] = self.reflect.to_json()
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 _KNOWN = {f.name for f in fields(SessionState)}
-STATE_MAX_BYTES = 64 * 1024 * 1024
-_MAX_INT = 2**53
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < _MAX_INT
-
-
-def _list_of(kind: type) -> Callable[[object], bool]:
-    return lambda v: isinstance(v, list) and all(isinstance(x, kind) for x in v)
-
-
-# What each annotation accepts, and how to say it; a field with another annotation is not checked
-# (test_state_checks_every_field keeps this table complete).
-_TYPES: dict[str, tuple[Callable[[object], bool], str]] = {
-    "str": (lambda v: isinstance(v, str), "a string"),
-    "str | None": (lambda v: v is None or isinstance(v, str), "a string or null"),
-    "int": (_whole, "a whole number ≥ 0"),
-    "int | None": (lambda v: v is None or _whole(v), "a whole number ≥ 0 or null"),
-    "bool": (lambda v: isinstance(v, bool), "true or false"),
-    "list[str]": (_list_of(str), "a list of strings"),
-    "list[int]": (lambda v: isinstance(v, list) and all(_whole(x) for x in v), "a list of ids"),
-    "list[dict[str, Any]]": (_list_of(dict), "a list of objects"),
-    "dict[str, Any]": (lambda v: isinstance(v, dict), "an object"),
-    "dict[str, str]": (
-        lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
-        "an object of strings",
-    ),
-    "dict[str, int]": (
-        lambda v: isinstance(v, dict) and all(_whole(x) for x in v.values()),
-        "an object of whole numbers",
-    ),
+_RECORD_LISTS: dict[str, Callable[[object, str], object]] = {
+    "provider_attempts": AttemptRecord.from_json,
+    "prompts": partial(plain_record, PromptRecord),
+    "tool_calls": partial(plain_record, ToolCallRecord),
 }
+STATE_MAX_BYTES = 64 * 1024 * 1024
+_TYPES = CHECKS  # what each annotation accepts (test_state_checks_every_field keeps it complete)
 _FIELD_TYPES = {f.name: str(f.type) for f in fields(SessionState)}
 
 
@@ -124,16 +125,20 @@ def load_state(path: Path) -> SessionState | None:
     values.setdefault("run_key", f"legacy-{raw.get('started_at', 'unknown')}")
     values.setdefault("started_at", raw.get("updated_at", ""))
     values.setdefault("updated_at", values["started_at"])
-    if not _TYPES["dict[str, str]"][0](values.get("file_reads")):
+    if not CHECKS["dict[str, str]"][0](values.get("file_reads")):
         values["file_reads"] = {}  # a cache: safe to drop
-    for key, value in values.items():
-        check, expected = _TYPES.get(_FIELD_TYPES[key], (lambda v: True, ""))
-        if not check(value):
-            shown = json.dumps(value, ensure_ascii=False)
-            raise InvalidDataFile(
-                f"session state {path}: {key} must be {expected}, got {shown[:80]}",
-                f"move {path} aside to start a fresh session (forensics keep the history)",
-            )
+    try:
+        for key, value in values.items():
+            checked(value, _FIELD_TYPES[key], key)
+        for key, load in _RECORD_LISTS.items():
+            found = values.get(key, [])
+            values[key] = [load(item, f"{key}[{i}]") for i, item in enumerate(found)]
+        values["reflect"] = ReflectProgress.from_json(values.get("reflect", {}), "reflect")
+    except Mistyped as wrong:
+        raise InvalidDataFile(
+            f"session state {path}: {wrong}",
+            f"move {path} aside to start a fresh session (forensics keep the history)",
+        ) from None
     return SessionState(**values)
 
 

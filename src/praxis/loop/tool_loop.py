@@ -13,28 +13,32 @@ rejection) goes back to the model, which continues. A parked session closes as
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import NamedTuple
 
 from praxis import clock
-from praxis.app import Praxis
-from praxis.events import emit_event
+from praxis.loop.context import RunContext
 from praxis.loop.faults import crash_point
 from praxis.loop.model_calls import call_model
-from praxis.loop.orient import read_context
-from praxis.loop.prompts import ACT_MAX_OUTPUT_TOKENS, ACT_SYSTEM
-from praxis.loop.state import SessionState, save_state
-from praxis.providers.base import Message, Provider
+from praxis.loop.outcomes import Outcome
+from praxis.loop.prompts import ACT
+from praxis.loop.state_records import ToolCallRecord
+from praxis.providers.base import Message
 from praxis.storage import conversations
 from praxis.storage.conversations import StoredMessage
 from praxis.tools import approvals
 from praxis.tools.capabilities import write_capabilities
-from praxis.tools.execute import CallVerdict, execute_approved, handle_call, resume_call
+from praxis.tools.execute import (
+    CallKind,
+    CallVerdict,
+    execute_approved,
+    handle_call,
+    resume_call,
+)
 from praxis.tools.registry import ToolDef, find_tool, offered_tools
 
-OUTCOME_BY_KIND = {"ran": "tool_executed", "blocked": "blocked_loop_guard"}
+OUTCOME_BY_KIND: dict[CallKind, Outcome] = {"ran": "tool_executed", "blocked": "blocked_loop_guard"}
 LIMIT_REACHED = "Not run: the session's tool-call limit was reached."
 NOT_RUN_AFTER_BLOCK = "Not run: the loop guard stopped this session's tool calls."
 NO_TOOLS_NOTE = "This route has tools turned off, so act ran as a plain status report."
@@ -47,79 +51,61 @@ class Turn(NamedTuple):
     rows: list[StoredMessage]
 
 
-def execute_selected_request(app: Praxis, state: SessionState, conn: sqlite3.Connection) -> None:
+class Offer(NamedTuple):
+    """The tools offered to the model in this act, and how many calls it may make in all."""
+
+    tools: list[ToolDef]
+    limit: int
+
+
+def execute_selected_request(ctx: RunContext) -> None:
     """An operator's approved request outside any conversation (e.g. `tools request`)."""
+    state = ctx.state
     request_id = state.selected_tool_request_id
     assert request_id is not None
-    verdict = execute_approved(app, conn, request_id, state.run_key, state.selected_goal_id)
-    _record_call(app, state, state.selected_tool_name or "?", verdict)
+    verdict = execute_approved(ctx.app, ctx.db, request_id, state.run_key, state.selected_goal_id)
+    _record_call(ctx, state.selected_tool_name or "?", verdict)
     state.last_outcome = OUTCOME_BY_KIND.get(verdict.kind, "tool_failed")
     state.action_summary = verdict.summary
-    write_capabilities(app.data_dir, conn)
+    write_capabilities(ctx.app.data_dir, ctx.db)
 
 
-def run_conversation(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    provider: Provider,
-    counter: Callable[[str], int],
-    opening: str,
-    subject: dict[str, str],
-) -> None:
+def run_conversation(ctx: RunContext, opening: str, subject: Mapping[str, str]) -> None:
     """Talk with the model until it gives its final note, parks on an approval, or is stopped."""
+    state, provider = ctx.state, ctx.provider
     use_tools = provider.supports_tools
-    tools = offered_tools(app) if use_tools else []
-    specs = tuple(t.spec for t in tools)
-    limit = app.config.settings.agent.max_tool_calls
-    history = conversations.load(conn, state.run_key)
+    tools = offered_tools(ctx.app) if use_tools else []
+    offer = Offer(tools, ctx.app.config.settings.agent.max_tool_calls)
+    specs = tuple(t.spec for t in offer.tools)
+    history = conversations.load(ctx.db, state.run_key)
     if not history:
-        history.append(_store(conn, state, Message("user", opening)))
-    context = read_context(app)
+        history.append(_store(ctx, Message("user", opening)))
     state.waiting_request_ids = []
-    # The stub never calls tools by design; any other route without tools is worth saying.
-    tools_dropped = not use_tools and provider.name != "stub"
+    # The stub never calls tools by design; a real (metered) model without tools is worth saying.
+    tools_dropped = not use_tools and provider.metered
     try:
         while True:
-            if any(c["kind"] == "blocked" for c in state.tool_calls):
-                _end_blocked(app, state)
+            if any(c.kind == "blocked" for c in state.tool_calls):
+                _end_blocked(ctx)
                 return
             turn = _open_turn(history)
             if turn is not None:
-                if _answer(app, state, conn, tools, limit, history, turn):
+                if _answer(ctx, offer, history, turn):
                     return
                 continue
             if history[-1].role == "assistant":  # the final reply is stored (a resumed act)
-                _finish(state, history[-1], tools_dropped)
+                _finish(ctx, history[-1], tools_dropped)
                 return
-            offered = specs if state.tool_calls_made < limit else ()
-            reply = call_model(
-                app,
-                state,
-                conn,
-                provider,
-                counter,
-                phase="act",
-                system=ACT_SYSTEM,
-                context=context,
-                message=tuple(m.message() for m in history),
-                max_output_tokens=ACT_MAX_OUTPUT_TOKENS,
-                subject=subject,
-                tools=offered,
-            )
+            offered = specs if state.tool_calls_made < offer.limit else ()
+            conversation = tuple(m.message() for m in history)
+            reply = call_model(ctx, ACT, conversation, subject, offered)
             tools_dropped = tools_dropped or reply.tools_dropped
             calls = reply.tool_calls if offered else ()
-            history.append(
-                _store(
-                    conn,
-                    state,
-                    Message("assistant", reply.text, calls),
-                    stop_reason=reply.stop_reason,
-                )
-            )
+            said = Message("assistant", reply.text, calls)
+            history.append(_store(ctx, said, stop_reason=reply.stop_reason))
             crash_point("act:after_model_reply")
     finally:
-        write_capabilities(app.data_dir, conn)
+        write_capabilities(ctx.app.data_dir, ctx.db)
 
 
 def _open_turn(history: list[StoredMessage]) -> Turn | None:
@@ -137,17 +123,10 @@ def _open_turn(history: list[StoredMessage]) -> Turn | None:
     return None
 
 
-def _answer(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    tools: list[ToolDef],
-    limit: int,
-    history: list[StoredMessage],
-    turn: Turn,
-) -> bool:
+def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: Turn) -> bool:
     """Answer the turn's calls as far as possible. True when act ends here (parked, blocked,
     expired); False when every call is answered and the model should continue."""
+    state, conn = ctx.state, ctx.db
     waiting: list[int] = []
     expired: list[int] = []
     for row in turn.rows:
@@ -155,37 +134,37 @@ def _answer(
             continue
         request = approvals.get_request(conn, row.request_id)
         if request.status == "pending":
-            if _expired(app, request):
+            if _expired(ctx, request):
                 expired.append(request.id)
                 continue
             waiting.append(request.id)
             continue
-        verdict = resume_call(app, conn, request, state.run_key, state.selected_goal_id)
-        _note_call(app, state, request.tool_name, verdict)
+        verdict = resume_call(ctx.app, conn, request, state.run_key, state.selected_goal_id)
+        _note_call(ctx, request.tool_name, verdict)
         conversations.fill(conn, state.run_key, row.seq, verdict.output, clock.now_text())
     if expired:
-        _expire(app, state, conn, turn, expired)
+        _expire(ctx, turn, expired)
         return True
     blocked: CallVerdict | None = None
     calls = turn.assistant.tool_calls
     for index in range(len(turn.rows), len(calls)):
         call = calls[index]
-        verdict, tool_name = _call(app, state, conn, tools, limit, turn, index, blocked)
+        verdict, tool_name = _call(ctx, offer, turn, index, blocked)
         if tool_name is not None:
-            _note_call(app, state, tool_name, verdict)
+            _note_call(ctx, tool_name, verdict)
         if verdict.kind == "blocked":
             blocked = verdict
         result = Message("tool", verdict.output, tool_call_id=call.id)
         parked = verdict.kind == "pending"
         if parked and verdict.request_id is not None:
             waiting.append(verdict.request_id)
-        history.append(_store(conn, state, result, waiting=parked, request_id=verdict.request_id))
+        history.append(_store(ctx, result, waiting=parked, request_id=verdict.request_id))
         crash_point("act:after_tool_result")
     if blocked is not None:
-        _end_blocked(app, state)
+        _end_blocked(ctx)
         return True
     if waiting:
-        _park(state, conn, sorted(set(waiting)))
+        _park(ctx, sorted(set(waiting)))
         return True
     # Refresh the rows just filled in, so the model sees the real results.
     history[:] = conversations.load(conn, state.run_key)
@@ -193,34 +172,28 @@ def _answer(
 
 
 def _call(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    tools: list[ToolDef],
-    limit: int,
-    turn: Turn,
-    index: int,
-    blocked: CallVerdict | None,
+    ctx: RunContext, offer: Offer, turn: Turn, index: int, blocked: CallVerdict | None
 ) -> tuple[CallVerdict, str | None]:
     """The verdict for one unanswered call, and the tool's name when it reached a tool."""
+    state, conn = ctx.state, ctx.db
     call = turn.assistant.tool_calls[index]
     call_key = f"{state.run_key}:{turn.assistant.seq}:{index}"
     existing = approvals.find_by_call(conn, call_key)
     if existing is not None:  # decided before a crash, but its result row was never stored
-        verdict = resume_call(app, conn, existing, state.run_key, state.selected_goal_id)
+        verdict = resume_call(ctx.app, conn, existing, state.run_key, state.selected_goal_id)
         return verdict, existing.tool_name
     if blocked is not None:
         return CallVerdict("refused", NOT_RUN_AFTER_BLOCK, NOT_RUN_AFTER_BLOCK, None), None
-    if state.tool_calls_made >= limit:
+    if state.tool_calls_made >= offer.limit:
         return CallVerdict("refused", LIMIT_REACHED, LIMIT_REACHED, None), None
     state.tool_calls_made += 1
-    tool = find_tool(tools, call.name)
+    tool = find_tool(offer.tools, call.name)
     if tool is None:
-        known = ", ".join(t.offered_name for t in tools) or "none"
+        known = ", ".join(t.offered_name for t in offer.tools) or "none"
         text = f"unknown tool {call.name}; the tools offered are: {known}"
         return CallVerdict("refused", text, text, None), None
     verdict = handle_call(
-        app,
+        ctx.app,
         conn,
         tool,
         call.arguments,
@@ -232,27 +205,22 @@ def _call(
     return verdict, tool.name
 
 
-def _expired(app: Praxis, request: approvals.ApprovalRequest) -> bool:
-    hours = app.config.settings.agent.approval_wait_hours
+def _expired(ctx: RunContext, request: approvals.ApprovalRequest) -> bool:
+    hours = ctx.app.config.settings.agent.approval_wait_hours
     waited = clock.now() - clock.parse_timestamp(request.created_at)
     return waited >= timedelta(hours=hours)
 
 
-def _expire(
-    app: Praxis,
-    state: SessionState,
-    conn: sqlite3.Connection,
-    turn: Turn,
-    request_ids: list[int],
-) -> None:
-    hours = app.config.settings.agent.approval_wait_hours
+def _expire(ctx: RunContext, turn: Turn, request_ids: list[int]) -> None:
+    state = ctx.state
+    hours = ctx.app.config.settings.agent.approval_wait_hours
     now = clock.now_text()
     note = f"expired: no decision within {hours:g} h; the session that asked was closed"
-    approvals.expire(conn, request_ids, note, now)
+    approvals.expire(ctx.db, request_ids, note, now)
     text = f"Not run: the operator did not decide within {hours:g} hours."
     for row in turn.rows:
         if row.waiting:
-            conversations.fill(conn, state.run_key, row.seq, text, now)
+            conversations.fill(ctx.db, state.run_key, row.seq, text, now)
     listed = ", ".join(f"#{i}" for i in request_ids)
     state.waiting_request_ids = []
     state.last_outcome = "approval_expired"
@@ -260,13 +228,14 @@ def _expire(
         f"Closed after waiting {hours:g} h for approval of {listed}; nothing was run. "
         "Ask again with `praxis run --once` (the goal stays open)."
     )
-    emit_event(app.data_dir.events, "agent:approval_expired", state.action_summary)
+    ctx.emit("agent:approval_expired", state.action_summary)
 
 
-def _park(state: SessionState, conn: sqlite3.Connection, request_ids: list[int]) -> None:
+def _park(ctx: RunContext, request_ids: list[int]) -> None:
+    state = ctx.state
     state.waiting_request_ids = request_ids
     state.last_outcome = "awaiting_approval"
-    waiting = [approvals.get_request(conn, i) for i in request_ids]
+    waiting = [approvals.get_request(ctx.db, i) for i in request_ids]
     listed = "; ".join(f"#{r.id} {r.tool_name} {r.argument_line(80)}" for r in waiting)
     first = request_ids[0]
     state.action_summary = (
@@ -276,20 +245,22 @@ def _park(state: SessionState, conn: sqlite3.Connection, request_ids: list[int])
     )
 
 
-def _end_blocked(app: Praxis, state: SessionState) -> None:
-    summary = next((c["summary"] for c in reversed(state.tool_calls) if c["kind"] == "blocked"), "")
+def _end_blocked(ctx: RunContext) -> None:
+    state = ctx.state
+    summary = next((c.summary for c in reversed(state.tool_calls) if c.kind == "blocked"), "")
     state.last_outcome = "blocked_loop_guard"
     state.action_summary = summary
-    emit_event(app.data_dir.events, "agent:loop_guard_triggered", summary)
+    ctx.emit("agent:loop_guard_triggered", summary)
 
 
-def _finish(state: SessionState, reply: StoredMessage, tools_dropped: bool) -> None:
+def _finish(ctx: RunContext, reply: StoredMessage, tools_dropped: bool) -> None:
+    state = ctx.state
     text = (reply.content or "").strip()
     note = f" ({NO_TOOLS_NOTE})" if tools_dropped else ""
     if reply.stop_reason == "max_tokens":
         state.last_outcome = "truncated_reply"
         state.action_summary = (
-            f"The model's reply was cut at the output limit ({ACT_MAX_OUTPUT_TOKENS} tokens), so "
+            f"The model's reply was cut at the output limit ({ACT.max_output_tokens} tokens), so "
             "it is not used as the status note; read it with `praxis forensics session --id N "
             f"--messages`.{note}"
         )
@@ -298,15 +269,14 @@ def _finish(state: SessionState, reply: StoredMessage, tools_dropped: bool) -> N
     state.action_summary = (text or "The model finished without a status note.") + note
 
 
-def _note_call(app: Praxis, state: SessionState, tool_name: str, verdict: CallVerdict) -> None:
+def _note_call(ctx: RunContext, tool_name: str, verdict: CallVerdict) -> None:
     if tool_name == "goal-complete" and verdict.kind == "ran":
-        state.act_reported_done = True
-    _record_call(app, state, tool_name, verdict)
+        ctx.state.act_reported_done = True
+    _record_call(ctx, tool_name, verdict)
 
 
 def _store(
-    conn: sqlite3.Connection,
-    state: SessionState,
+    ctx: RunContext,
     message: Message,
     *,
     waiting: bool = False,
@@ -318,8 +288,8 @@ def _store(
     calls = tuple(c._replace(arguments=redact_value(dict(c.arguments))) for c in message.tool_calls)
     clean = message._replace(content=redact(message.content), tool_calls=calls)
     return conversations.append(
-        conn,
-        state.run_key,
+        ctx.db,
+        ctx.state.run_key,
         clean,
         clock.now_text(),
         waiting=waiting,
@@ -328,14 +298,8 @@ def _store(
     )
 
 
-def _record_call(app: Praxis, state: SessionState, tool_name: str, verdict: CallVerdict) -> None:
-    state.tool_calls.append(
-        {
-            "tool": tool_name,
-            "kind": verdict.kind,
-            "request_id": verdict.request_id,
-            "summary": verdict.summary,
-        }
-    )
-    save_state(app.state_file, state)  # the call happened: keep it even if the phase dies
-    emit_event(app.data_dir.events, "agent:tool_call", f"{tool_name} {verdict.summary}")
+def _record_call(ctx: RunContext, tool_name: str, verdict: CallVerdict) -> None:
+    record = ToolCallRecord(tool_name, verdict.kind, verdict.request_id, verdict.summary)
+    ctx.state.tool_calls.append(record)
+    ctx.save()  # the call happened: keep it even if the phase dies
+    ctx.emit("agent:tool_call", f"{tool_name} {verdict.summary}")

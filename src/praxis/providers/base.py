@@ -162,6 +162,9 @@ class Reply(NamedTuple):
 class Provider(Protocol):
     name: str
     model: str
+    # Whether its calls spend (real models, even local ones: daily and monthly limits apply and
+    # the ledger keeps them); False for the offline stub only. Callers never check the name.
+    metered: bool
 
     @property
     def supports_tools(self) -> bool:

@@ -38,6 +38,8 @@ DEFAULT_RETRY = RetryPolicy()
 
 
 class RouteProvider:
+    metered = True
+
     def __init__(
         self,
         route: Route,

@@ -12,6 +12,7 @@ from praxis.providers.spend import CallLedger
 
 class Router:
     name = "router"
+    metered = True
 
     def __init__(self, members: Sequence[RouteProvider], frozen: Sequence[Attempt] = ()) -> None:
         self.members = tuple(members)

@@ -19,6 +19,7 @@ class StubProvider:
     name = "stub"
     model = "stub"
     supports_tools = False  # it never calls a tool
+    metered = False  # offline and free: no period limits, nothing to meter
 
     def complete(
         self,

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from praxis.errors import PraxisError, StateError
 
-TERMINAL = ("rejected", "executed", "failed", "blocked")
+ApprovalStatus = Literal["pending", "approved", "rejected", "executed", "failed", "blocked"]
+Finished = Literal["executed", "failed", "blocked"]  # where an approved request ends
+TERMINAL: tuple[ApprovalStatus, ...] = ("rejected", "executed", "failed", "blocked")
 
 
 class ApprovalRequest(NamedTuple):
@@ -23,7 +25,7 @@ class ApprovalRequest(NamedTuple):
     requested_by: str
     write_paths: tuple[str, ...]
     payload: dict[str, Any] | None
-    status: str
+    status: ApprovalStatus
     status_note: str | None
     created_at: str
     updated_at: str
@@ -100,7 +102,7 @@ def create_request(
     requested_by: str,
     write_paths: Sequence[str],
     payload: dict[str, Any] | None,
-    status: str,
+    status: ApprovalStatus,
     now: str,
     run_key: str | None = None,
     result: str | None = None,
@@ -237,7 +239,7 @@ def decide(
     conn: sqlite3.Connection, request_id: int, approve: bool, note: str | None, now: str
 ) -> ApprovalRequest:
     """pending → approved | rejected, atomically; any other state is refused (exit 1)."""
-    target = "approved" if approve else "rejected"
+    target: ApprovalStatus = "approved" if approve else "rejected"
     verb = "approve" if approve else "reject"
     from praxis.storage.transaction import transaction
 
@@ -272,7 +274,7 @@ def claim(
 def finish(
     conn: sqlite3.Connection,
     request_id: int,
-    status: str,
+    status: Finished,
     result: str,
     now: str,
     output: str | None = None,

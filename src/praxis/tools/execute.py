@@ -151,7 +151,7 @@ def handle_call(
     payload = dict(arguments)
 
     def row(
-        status: str, result: str | None = None, claimed: bool = False
+        status: approvals.ApprovalStatus, result: str | None = None, claimed: bool = False
     ) -> approvals.ApprovalRequest:
         return approvals.create_request(
             conn,
@@ -233,7 +233,11 @@ def settled(request: approvals.ApprovalRequest) -> CallVerdict | None:
         return CallVerdict("rejected", text, f"Request #{request.id} rejected.{reason}", request.id)
     if request.claimed_without_result:
         return CallVerdict("interrupted", INTERRUPTED, f"#{request.id}: {INTERRUPTED}", request.id)
-    kinds: dict[str, CallKind] = {"executed": "ran", "blocked": "blocked", "failed": "failed"}
+    kinds: dict[approvals.ApprovalStatus, CallKind] = {
+        "executed": "ran",
+        "blocked": "blocked",
+        "failed": "failed",
+    }
     if request.status in kinds:
         summary = request.result_summary or result
         return CallVerdict(kinds[request.status], result, summary, request.id)
@@ -354,6 +358,6 @@ def _run_claimed(
         approvals.finish(conn, request_id, "failed", message, clock.now_text())
         return CallVerdict("failed", f"error: {message}", message, request_id)
     output = approvals.bounded_output(output)
-    status = "executed" if ok else "failed"
+    status: approvals.Finished = "executed" if ok else "failed"
     approvals.finish(conn, request_id, status, summary, clock.now_text(), output)
     return CallVerdict("ran" if ok else "failed", output, summary, request_id)

@@ -141,7 +141,7 @@ def request_tool(
     paths = check_request(
         manifest, list(write_paths), append_text, app.config.settings.security_level, 0
     )
-    status = "pending" if manifest.requires_approval else "approved"
+    status: approvals.ApprovalStatus = "pending" if manifest.requires_approval else "approved"
     created = approvals.create_request(
         app.db,
         tool_name=manifest.name,
