@@ -1,17 +1,30 @@
-"""Shared fixtures: the installed `praxis` command, initialized data dirs, a clean environment."""
+"""Shared fixtures: the `praxis` command (run in this process by default), initialized data dirs,
+a clean environment.
+
+`praxis` / `initialized` calls run `praxis.cli.main(argv)` in the test process: the installed
+script's own entry point, with the call's whole environment, stdout/stderr captured, stdin from a
+string, and what a process would keep between calls reset after each (see `run_in_process`).
+Tests where the process itself matters say so by calling `.subprocess(...)` / `.popen(...)`:
+kill -9 (`PRAXIS_CRASH_AT`), concurrent processes and the run lock, the daemon and watchdog loops
+(signals), start-up imports, a command that could hang, and the installed script itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import Popen
+from typing import Any
 
 import pytest
 
-from praxis.config import env
+from praxis import env
 
 pytest_plugins = ["tests.fakes.plugin"]
 
@@ -20,6 +33,7 @@ _SCRUBBED = (
     "PRAXIS_DATA_DIR",
     "PRAXIS_FIXED_NOW",
     "PRAXIS_DEBUG",
+    "PRAXIS_NO_FAST_PATH",
     "ANTHROPIC_API_KEY",
     "OPENAI_API_KEY",
     "ANTHROPIC_BASE_URL",
@@ -28,6 +42,8 @@ _SCRUBBED = (
     "PRAXIS_TELEGRAM_BOT_TOKEN",
     "PRAXIS_TELEGRAM_ALLOWED_CHAT_IDS",
 )
+# Variables that only make sense for a real process: PRAXIS_CRASH_AT SIGKILLs the process.
+_PROCESS_ONLY = ("PRAXIS_CRASH_AT",)
 
 
 def praxis_executable() -> list[str]:
@@ -50,26 +66,124 @@ class Result:
         return out
 
 
+@contextlib.contextmanager
+def fresh_process_state() -> Iterator[None]:
+    """What one `praxis` process keeps in module globals, as a new process would start (empty),
+    and put back afterwards: the `.env` values, the registry of secret names and values to
+    redact, the database named in disk errors. Per-process caches that hold no test state (the
+    shared httpx client, tokenizer tables, price table, /proc facts) are left alone."""
+    from praxis import redact
+    from praxis.storage import db
+
+    names, values, opened = set(redact._names), set(redact._values), db._opened
+    env.clear_dotenv()
+    redact._names.clear()
+    redact._values.clear()
+    try:
+        yield
+    finally:
+        env.clear_dotenv()
+        redact._names.clear()
+        redact._names.update(names)
+        redact._values.clear()
+        redact._values.update(values)
+        db._opened = opened
+
+
+def run_in_process(
+    argv: list[str],
+    environ: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+) -> Result:
+    """`praxis ARGV` through `praxis.cli.main`, as the installed script runs it. `environ` is the
+    call's whole environment (None: the test's own); `stdin` what it reads (empty, like
+    /dev/null, by default); `cwd` its working directory. Everything is restored afterwards."""
+    from praxis.cli import main
+
+    if needs_a_process(os.environ if environ is None else environ):
+        pytest.fail(f"{' or '.join(_PROCESS_ONLY)} needs a real process: use runner.subprocess()")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, fresh_process_state():
+        if environ is not None:
+            for key in [k for k in os.environ if k not in environ]:
+                patch.delenv(key)
+            for key, value in environ.items():
+                patch.setenv(key, value)
+        if cwd is not None:
+            patch.chdir(cwd)
+        patch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exit_:  # as `python -m praxis` would end
+                code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def run_subprocess(
+    argv: list[str], environ: Mapping[str, str], stdin: str | None = None, cwd: Path | None = None
+) -> Result:
+    """`praxis ARGV`: the installed script as a child process (a crash shows as a negative
+    returncode, e.g. -9 after PRAXIS_CRASH_AT)."""
+    proc = subprocess.run(
+        [*praxis_executable(), *argv],
+        capture_output=True,
+        text=True,
+        env=dict(environ),
+        input=stdin,
+        cwd=cwd,
+        timeout=120,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def needs_a_process(environ: Mapping[str, str]) -> bool:
+    """True when the environment asks for something only a real process can do (kill -9)."""
+    return any(environ.get(name) for name in _PROCESS_ONLY)
+
+
 @dataclass
 class PraxisRunner:
-    """Runs the installed `praxis` command as an operator would."""
+    """`praxis --data-dir DATA_DIR ...` with the environment `env` (plus a call's `env=`).
+
+    Calling the runner runs the command in this process (fast). `.subprocess(...)` runs the
+    installed script in a child process and `.popen(...)` starts one in the background: use
+    them only where the process itself is under test, and say why at the call."""
 
     data_dir: Path
     env: dict[str, str]
 
+    def _argv(self, args: tuple[str, ...]) -> list[str]:
+        return ["--data-dir", str(self.data_dir), *args]
+
     def __call__(
         self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
     ) -> Result:
-        merged = {**self.env, **(env or {})}
-        proc = subprocess.run(
-            [*praxis_executable(), "--data-dir", str(self.data_dir), *args],
-            capture_output=True,
-            text=True,
-            env=merged,
-            input=stdin,
-            timeout=120,
+        return run_in_process(self._argv(args), {**self.env, **(env or {})}, stdin)
+
+    def bare(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        """In this process, without the `--data-dir` option (the data dir comes from `args`,
+        PRAXIS_DATA_DIR or the platform default)."""
+        return run_in_process(list(args), {**self.env, **(env or {})})
+
+    def subprocess(
+        self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    ) -> Result:
+        """The installed `praxis` as a child process (a crash shows as a negative returncode)."""
+        return run_subprocess(self._argv(args), {**self.env, **(env or {})}, stdin)
+
+    def popen(self, *args: str, env: dict[str, str] | None = None, **kwargs: Any) -> Popen[Any]:
+        """The installed `praxis` started in the background (text pipes unless overridden)."""
+        options: dict[str, Any] = {
+            "stdout": subprocess.PIPE,
+            "stderr": subprocess.PIPE,
+            "text": True,
+            **kwargs,
+        }
+        return Popen(
+            [*praxis_executable(), *self._argv(args)], env={**self.env, **(env or {})}, **options
         )
-        return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
@@ -97,9 +211,8 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    env.clear_dotenv()
-    yield
-    env.clear_dotenv()
+    with fresh_process_state():
+        yield
 
 
 @pytest.fixture
@@ -117,27 +230,15 @@ def initialized(praxis: PraxisRunner) -> PraxisRunner:
 
 @dataclass
 class InProcessRunner:
-    """Runs `praxis` in this process (fast): the same entry point as the installed script, with
-    the environment set for the call and stdout/stderr captured. Use `PraxisRunner` where the
-    process itself matters (kill -9, locks, start-up)."""
+    """`praxis --data-dir DATA_DIR ...` in this process, in the test's own environment (as
+    monkeypatch left it) plus a call's `env=`."""
 
     data_dir: Path
 
     def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result:
-        import contextlib
-        import io
-
-        from praxis.cli import main
-        from praxis.config import env as dotenv
-
-        out, err = io.StringIO(), io.StringIO()
-        with pytest.MonkeyPatch.context() as patch:
-            for key, value in (env or {}).items():
-                patch.setenv(key, value)
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main(["--data-dir", str(self.data_dir), *args])
-        dotenv.clear_dotenv()
-        return Result(code, out.getvalue(), err.getvalue())
+        return run_in_process(
+            ["--data-dir", str(self.data_dir), *args], {**os.environ, **(env or {})}
+        )
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ Values come from the process environment, then from an optional `.env` file in t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (`praxis --version` reads
+if TYPE_CHECKING:  # PRAXIS_NO_FAST_PATH here, and pays for every import)
+    from collections.abc import Iterable
+    from pathlib import Path
 
 _dotenv: dict[str, str] = {}
 

@@ -127,3 +127,16 @@ def _too_large(path: Path, max_bytes: int, config: bool) -> PraxisError:
         f"move {path} aside (it is not a file Praxis wrote) and restore it from a snapshot",
         config,
     )
+
+
+def read_tail(path: Path, size: int) -> str:
+    """The last `size` bytes of a file as text (files like JOURNAL.md grow without bound); "" when
+    it does not exist. A FIFO or device in its place is refused instead of blocking."""
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return ""
+    with os.fdopen(fd, "rb") as handle:
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - size))
+        return handle.read().decode("utf-8", errors="replace")

@@ -228,7 +228,7 @@ def _crash_during_memory_write(
     fake.calls.append(("memory-write", {"text": "The ficus needs water on Mondays."}))
     fake.script("ok", "tool_call")
     env = {**fake.env(), **DAY}
-    crashed = runner(
+    crashed = runner.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "run", "--once", "--task", "remember the ficus", env={**env, "PRAXIS_CRASH_AT": crash_at}
     )
     assert crashed.returncode == -9, crashed.stderr

@@ -3,10 +3,9 @@ kill -9 in the middle of an import, and the run lock."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
-from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, wait_for
+from tests.conftest import InProcessRunner, PraxisRunner, wait_for
 from tests.fakes.openai import FakeOpenAI
 from tests.integration.test_archive_export_import import tree, without_data_dir
 
@@ -64,20 +63,16 @@ def test_export_during_a_running_session_then_import_gives_the_same_answers(
 ) -> None:
     config = initialized.data_dir / "praxis.toml"
     config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
-    env = {**initialized.env, **fake_openai.env(), **LATER}
+    env = {**fake_openai.env(), **LATER}
     fake_openai.latency = 1.5  # every model call takes a while: the export lands mid-session
-    session = subprocess.Popen(
-        [*praxis_executable(), "--data-dir", str(initialized.data_dir), "run", "--once"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # The session is a real process: the export runs beside it, not after it.
+    session = initialized.popen("run", "--once", env=env)
     try:
         assert wait_for(lambda: len(fake_openai.requests) >= 1, 30)
         exported = initialized("export", "state", "--output", str(tmp_path / "b.tar.gz"), env=env)
         assert exported.returncode == 0, exported.stderr
         assert session.poll() is None  # the export did not wait for the session
+        fake_openai.latency = 0.0  # the rest of the session need not crawl
     finally:
         _out, err = session.communicate(timeout=60)
     assert session.returncode == 0, err
@@ -107,7 +102,7 @@ def test_kill_9_before_the_swap_leaves_the_target_as_it_was(
     assert other("init", "--name", "Other").returncode == 0
     assert other("export", "state", "--output", str(tmp_path / "b.tar.gz")).returncode == 0
     before = tree(initialized.data_dir)
-    crashed = initialized(
+    crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "import",
         "--input",
         str(tmp_path / "b.tar.gz"),

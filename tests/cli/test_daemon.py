@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-import subprocess
 
-from tests.conftest import PraxisRunner, praxis_executable, wait_for
+from tests.conftest import PraxisRunner, wait_for
 
 
 def _never_quiet(runner: PraxisRunner) -> None:
@@ -25,20 +24,8 @@ def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
     initialized: PraxisRunner,
 ) -> None:
     _never_quiet(initialized)
-    daemon = subprocess.Popen(
-        [
-            *praxis_executable(),
-            "--data-dir",
-            str(initialized.data_dir),
-            "run",
-            "--interval-minutes",
-            "0.05",
-        ],
-        env=initialized.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # A real process: the daemon runs until SIGTERM stops it.
+    daemon = initialized.popen("run", "--interval-minutes", "0.05")
     try:
         assert wait_for(lambda: _sessions(initialized) >= 1, 30)
         beat_path = initialized.data_dir / "heartbeat.json"

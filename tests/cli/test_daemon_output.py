@@ -12,7 +12,7 @@ from typing import Any
 
 from praxis.loop.lock import run_lock
 from praxis.paths import DataDir
-from tests.conftest import PraxisRunner, praxis_executable, wait_for
+from tests.conftest import PraxisRunner, wait_for
 
 DAYTIME = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -37,13 +37,8 @@ def _events(runner: PraxisRunner, kind: str) -> list[dict[str, Any]]:
 
 
 def _daemon(runner: PraxisRunner, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*praxis_executable(), "--data-dir", str(runner.data_dir), "run", *args],
-        env={**runner.env, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    """The daemon as a real process (stopped with SIGTERM; its output read as it is printed)."""
+    return runner.popen("run", *args, env=env)
 
 
 def _first_line(runner: PraxisRunner, *args: str, env: dict[str, str]) -> tuple[str, str, str]:

@@ -138,32 +138,15 @@ def test_data_dir_from_environment_and_after_subcommand(
     # --data-dir on the command line wins over the environment.
     assert result("init").returncode == 0
     assert praxis.data_dir.is_dir() and not target.exists()
-    import subprocess
-
-    from tests.conftest import praxis_executable
-
-    env = {**praxis.env, "PRAXIS_DATA_DIR": str(target)}
-    proc = subprocess.run([*praxis_executable(), "init"], env=env, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    created = praxis.bare("init", env={"PRAXIS_DATA_DIR": str(target)})
+    assert created.returncode == 0, created.stderr
     assert (target / "praxis.toml").is_file()
-    proc = subprocess.run(
-        [*praxis_executable(), "status", "--data-dir", str(praxis.data_dir)],
-        env=praxis.env,
-        capture_output=True,
-        text=True,
-    )
-    assert f"data_dir: {praxis.data_dir}" in proc.stdout
+    status = praxis.bare("status", "--data-dir", str(praxis.data_dir))
+    assert f"data_dir: {praxis.data_dir}" in status.stdout
 
 
 def test_default_data_dir_uses_xdg_then_home(praxis: PraxisRunner, tmp_path: Path) -> None:
-    import subprocess
-
-    from tests.conftest import praxis_executable
-
-    proc = subprocess.run(
-        [*praxis_executable(), "status"], env=praxis.env, capture_output=True, text=True
-    )
-    assert f"data_dir: {tmp_path / 'home' / '.local' / 'share' / 'praxis'}" in proc.stdout
-    env = {**praxis.env, "XDG_DATA_HOME": str(tmp_path / "xdg")}
-    proc = subprocess.run([*praxis_executable(), "status"], env=env, capture_output=True, text=True)
-    assert f"data_dir: {tmp_path / 'xdg' / 'praxis'}" in proc.stdout
+    status = praxis.bare("status")
+    assert f"data_dir: {tmp_path / 'home' / '.local' / 'share' / 'praxis'}" in status.stdout
+    status = praxis.bare("status", env={"XDG_DATA_HOME": str(tmp_path / "xdg")})
+    assert f"data_dir: {tmp_path / 'xdg' / 'praxis'}" in status.stdout

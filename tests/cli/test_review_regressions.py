@@ -49,7 +49,8 @@ def test_interrupted_claim_is_failed_not_wedged(initialized: PraxisRunner) -> No
 
 def test_resume_after_the_tool_ran_reports_it_executed(initialized: PraxisRunner) -> None:
     _request_and_approve(initialized)
-    crashed = initialized("run", "--once", env={**DAY, "PRAXIS_CRASH_AT": "act:mid"})
+    # A real process: PRAXIS_CRASH_AT kills it (-9).
+    crashed = initialized.subprocess("run", "--once", env={**DAY, "PRAXIS_CRASH_AT": "act:mid"})
     assert crashed.returncode == -9
     resumed = initialized("run", "--once", env=DAY)
     assert resumed.lines()["resumed"] == "true"
@@ -153,7 +154,7 @@ def test_resumed_act_does_not_repeat_tool_calls(
     fake_anthropic.tool_arguments = {"argv": ["echo", "hi"]}
     fake_anthropic.script("ok", "tool_call", "ok")
     env = {**fake_anthropic.env(), **DAY}
-    crashed = initialized(
+    crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "run", "--once", "--task", "echo", env={**env, "PRAXIS_CRASH_AT": "act:mid"}
     )
     assert crashed.returncode == -9

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PraxisRunner, praxis_executable
+from tests.conftest import PraxisRunner, wait_for
 
 DAYTIME = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -126,7 +124,7 @@ def test_quiet_hours_defer_without_clobbering(initialized: PraxisRunner) -> None
     assert result.lines()["outcome"] == "deferred_quiet_hours"
     assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 0
     # An interrupted session survives a quiet-hours deferral and resumes later.
-    crashed = initialized(
+    crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "run", "--once", env={**DAYTIME, "PRAXIS_CRASH_AT": "agent:decide_start:start"}
     )
     assert crashed.returncode != 0
@@ -159,7 +157,8 @@ CRASH_POINTS = [
 
 @pytest.mark.parametrize("point", CRASH_POINTS)
 def test_kill_9_anywhere_then_resume(initialized: PraxisRunner, point: str) -> None:
-    crashed = initialized("run", "--once", env={**DAYTIME, "PRAXIS_CRASH_AT": point})
+    # A real process: PRAXIS_CRASH_AT kills it (-9); the resume runs in this process.
+    crashed = initialized.subprocess("run", "--once", env={**DAYTIME, "PRAXIS_CRASH_AT": point})
     assert crashed.returncode == -9, (crashed.returncode, crashed.stderr)
     again = initialized("run", "--once", env=DAYTIME)
     assert again.returncode == 0, again.stderr
@@ -181,25 +180,20 @@ def test_kill_9_anywhere_then_resume(initialized: PraxisRunner, point: str) -> N
 
 
 def test_two_concurrent_runs_one_session(initialized: PraxisRunner) -> None:
-    # A slow criteria check keeps the first session inside the lock for a few seconds.
+    # Two real processes on one lock. The first session's criteria check holds it inside the
+    # lock until the test says so: it marks `holding`, then waits for `release` (no timed sleep).
+    holding, release = initialized.data_dir / "holding", initialized.data_dir / "release"
     criteria = initialized.data_dir / "goals" / "criteria" / "G-001.json"
     spec = json.loads(criteria.read_text())
-    spec["commands"].insert(0, "sleep 3")
+    spec["commands"].insert(0, "touch holding; while [ ! -e release ]; do sleep 0.05; done")
     criteria.write_text(json.dumps(spec))
-    env = {**initialized.env, **DAYTIME}
-    holder = subprocess.Popen(
-        [*praxis_executable(), "--data-dir", str(initialized.data_dir), "run", "--once"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lock = initialized.data_dir / ".praxis-run.lock"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not (lock.exists() and lock.read_text().strip()):
-        time.sleep(0.05)
-    second = initialized("run", "--once", env=DAYTIME)
-    _out, err = holder.communicate(timeout=60)
+    holder = initialized.popen("run", "--once", env=DAYTIME)
+    try:
+        assert wait_for(holding.exists, 30), "the first session never reached its check"
+        second = initialized("run", "--once", env=DAYTIME)
+    finally:
+        release.touch()
+        _out, err = holder.communicate(timeout=60)
     assert holder.returncode == 0, err
     assert second.returncode == 1
     assert second.stderr.startswith(f"error: another Praxis session is running (pid {holder.pid})")

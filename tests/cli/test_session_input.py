@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import InProcessRunner, PraxisRunner
 from tests.fakes.openai import FakeOpenAI
@@ -32,7 +35,7 @@ def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
     fake_openai.calls.extend([ls, ls])
     fake_openai.script("ok", "tool_call")
     env = {**fake_openai.env(), **DAY}
-    crashed = initialized(
+    crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "run", "--once", "--task", "list", env={**env, "PRAXIS_CRASH_AT": "tool:claimed"}
     )
     assert crashed.returncode == -9
@@ -103,21 +106,11 @@ def test_overlong_task_is_refused(cli: InProcessRunner) -> None:
     assert "at most 2,000" in result.stderr
 
 
+@pytest.mark.timeout(20)  # a read that blocked on the FIFO would hang here
 def test_status_answers_with_a_fifo_in_place_of_the_state_file(initialized: PraxisRunner) -> None:
-    import os
-    import subprocess
-
-    from tests.conftest import praxis_executable
-
     state = initialized.data_dir / "session_state.json"
     state.unlink(missing_ok=True)
     os.mkfifo(state)
-    proc = subprocess.run(
-        [*praxis_executable(), "--data-dir", str(initialized.data_dir), "status"],
-        capture_output=True,
-        text=True,
-        env=initialized.env,
-        timeout=20,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "last_outcome: state_file_unreadable" in proc.stdout
+    result = initialized("status")
+    assert result.returncode == 0, result.stderr
+    assert "last_outcome: state_file_unreadable" in result.stdout

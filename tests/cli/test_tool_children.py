@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PraxisRunner, praxis_executable, wait_for
+from tests.conftest import PraxisRunner, wait_for
 from tests.fakes.openai import FakeOpenAI
 
 pytestmark = pytest.mark.skipif(
@@ -77,11 +77,16 @@ def _await_child(parent: int, name: str) -> int:
 
 
 def _start(runner: PraxisRunner, fake: FakeOpenAI) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [*praxis_executable(), "--data-dir", str(runner.data_dir), "run", "--once", "--task", "t"],
-        env={**runner.env, **fake.env(), **DAY},
+    """`run --once` as a real process: the test kills it with SIGKILL."""
+    return runner.popen(
+        "run",
+        "--once",
+        "--task",
+        "t",
+        env={**fake.env(), **DAY},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        text=False,
     )
 
 
@@ -145,7 +150,7 @@ def _record(root: Path, **entry: object) -> None:
 
 
 def test_a_group_whose_owner_is_alive_is_left_alone(tmp_path: Path) -> None:
-    from praxis.tools.children import reap_leftovers
+    from praxis.child_processes import reap_leftovers
 
     group = _group(tmp_path)
     try:
@@ -159,7 +164,7 @@ def test_a_group_whose_owner_is_alive_is_left_alone(tmp_path: Path) -> None:
 
 
 def test_a_dead_owners_group_is_killed_but_never_a_reused_pid(tmp_path: Path) -> None:
-    from praxis.tools.children import reap_leftovers
+    from praxis.child_processes import reap_leftovers
 
     dead = subprocess.Popen(["true"])
     dead.wait()

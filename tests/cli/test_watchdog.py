@@ -8,11 +8,10 @@ import json
 import os
 import shlex
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, wait_for
+from tests.conftest import InProcessRunner, PraxisRunner, wait_for
 
 LATER = {"PRAXIS_FIXED_NOW": "2099-01-01T00:00:00Z"}  # init wrote the heartbeat "now"
 MARK = "import sys, time; open(sys.argv[1], 'a').write(f'{time.time()}\\n')"
@@ -194,23 +193,16 @@ def test_loop_restarts_with_backoff_and_stops_on_sigterm(
 ) -> None:
     marker = tmp_path / "restarted"
     backoff = 0.3
-    watchdog = subprocess.Popen(
-        [
-            *praxis_executable(),
-            "--data-dir",
-            str(initialized.data_dir),
-            "watchdog",
-            "--interval-seconds",
-            "0.05",
-            "--backoff-seconds",
-            str(backoff),
-            "--",
-            *_marker_command(marker),
-        ],
-        env={**initialized.env, **LATER},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    # A real process: the watchdog loops until SIGTERM stops it.
+    watchdog = initialized.popen(
+        "watchdog",
+        "--interval-seconds",
+        "0.05",
+        "--backoff-seconds",
+        str(backoff),
+        "--",
+        *_marker_command(marker),
+        env=LATER,
     )
     try:
         assert wait_for(lambda: len(_marks(marker)) >= 4, 30)

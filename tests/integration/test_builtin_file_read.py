@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from praxis.app import Praxis
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome

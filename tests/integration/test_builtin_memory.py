@@ -11,7 +11,7 @@ import pytest
 
 from praxis.app import Praxis
 from praxis.memory.store import add_hot_memory
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome

@@ -12,7 +12,7 @@ import pytest
 
 from praxis.app import Praxis
 from praxis.config.settings import Settings, ShellSettings
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome

@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import sqlite3
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -17,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from praxis.errors import UnsafeFile
-from praxis.loop.records import read_tail
 from praxis.loop.state import _FIELD_TYPES, _TYPES
-from tests.conftest import InProcessRunner, Result, clean_env, praxis_executable
+from praxis.safe_read import read_tail
+from tests.conftest import InProcessRunner, Result, clean_env, run_in_process
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -36,15 +35,8 @@ def _sessions(data_dir: Path) -> int:
 
 
 def _praxis(data_dir: Path, home: Path, *args: str) -> Result:
-    """The installed command with a 20 s timeout: a FIFO that hangs it fails the test instead."""
-    proc = subprocess.run(
-        [*praxis_executable(), "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        env={**clean_env(home), **DAY},
-        timeout=20,
-    )
-    return Result(proc.returncode, proc.stdout, proc.stderr)
+    """The command, in this process (the FIFO test's timeout mark stops a hang)."""
+    return run_in_process(["--data-dir", str(data_dir), *args], {**clean_env(home), **DAY})
 
 
 # -- config numbers ----------------------------------------------------------------------------
@@ -135,6 +127,7 @@ FIFO_CASES = [
 ]
 
 
+@pytest.mark.timeout(20)  # a read that blocked on the FIFO would hang here
 @pytest.mark.parametrize(("name", "command", "code"), FIFO_CASES)
 def test_a_fifo_in_place_of_a_file_is_refused_without_hanging(
     tmp_path: Path, name: str, command: tuple[str, ...], code: int

@@ -15,7 +15,7 @@ from praxis.app import Praxis
 from praxis.config.settings import MemorySettings
 from praxis.errors import PraxisError, StateError, UsageError
 from praxis.memory.service import MemoryService, parse_ref
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 
 NOW = "2026-05-01T12:00:00Z"

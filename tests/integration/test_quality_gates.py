@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from praxis.operator.setup import initialize
+from praxis.operator.init import initialize
 from praxis.paths import DataDir
 from praxis.quality.evals import run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem

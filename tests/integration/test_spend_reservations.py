@@ -205,7 +205,8 @@ def test_session_attempts_are_written_as_they_happen_and_attached_once(
 ) -> None:
     _openai(initialized.data_dir)
     env = {**fake_openai.env(), **DAY}
-    crashed = initialized("run", "--once", env={**env, "PRAXIS_CRASH_AT": "decide:mid"})
+    # A real process: PRAXIS_CRASH_AT kills it (-9).
+    crashed = initialized.subprocess("run", "--once", env={**env, "PRAXIS_CRASH_AT": "decide:mid"})
     assert crashed.returncode == -signal.SIGKILL
     rows = _db_rows(initialized.data_dir, "SELECT phase, state, session_id FROM provider_attempts")
     assert rows == [("decide", "settled", None)]  # in the ledger before the session ends

@@ -1,4 +1,9 @@
-"""Replay harness: TOML fixtures of CLI steps run against the installed `praxis` (reference §18).
+"""Replay harness: TOML fixtures of CLI steps run through `praxis`'s entry point (reference §18).
+
+Each step runs in this process (`tests.conftest.run_in_process`: `praxis.cli.main` with the step's
+whole environment, the fixture's work dir as cwd, output captured), as the installed script would
+run it in a fresh process. A step whose `env` sets PRAXIS_CRASH_AT (the process SIGKILLs itself
+there) runs the installed script as a child process instead.
 
 A fixture is `[[steps]]` with: `at` (RFC 3339 → PRAXIS_FIXED_NOW for that step), `args` (after
 `--data-dir {dir}`), `env` (list of {key, value}), `stdout` / `stderr` (substrings that must all
@@ -17,13 +22,12 @@ and `model_tool_results` (substrings that must appear in the tool messages of it
 
 from __future__ import annotations
 
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import praxis_executable
+from tests.conftest import needs_a_process, run_in_process, run_subprocess
 
 
 class FixtureError(AssertionError):
@@ -105,15 +109,10 @@ def _run_steps(path: Path, workdir: Path, base_env: dict[str, str], fake: Any) -
         for pair in step.get("env", []):
             env[str(pair["key"])] = str(pair["value"])
         args = [str(a) for a in step.get("args", [])]
-        proc = subprocess.run(
-            [*praxis_executable(), "--data-dir", str(data_dir), *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=workdir,
-            timeout=120,
-        )
-        outcome = StepOutcome(index, args, proc.returncode, proc.stdout, proc.stderr)
+        argv = ["--data-dir", str(data_dir), *args]
+        run = run_subprocess if needs_a_process(env) else run_in_process
+        result = run(argv, env, cwd=workdir)
+        outcome = StepOutcome(index, args, result.returncode, result.stdout, result.stderr)
         _check(path.name, step, outcome, data_dir)
         _check_model(path.name, step, index, fake)
         outcomes.append(outcome)

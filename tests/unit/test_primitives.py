@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from praxis import clock, env
-from praxis.cli import hoist_global_options
+from praxis.cli.fastpath import parse_globals
 from praxis.errors import ConfigError
 from praxis.events import count_events, last_event
 from praxis.files import append_line, atomic_write_text, write_if_missing
@@ -118,6 +118,10 @@ def test_dotenv_parsing_and_precedence(tmp_path: Path, monkeypatch: pytest.Monke
     assert "A_KEY" not in {k for k, v in env.snapshot().items() if v}
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    return parse_globals(argv).argv
+
+
 def test_hoist_global_options() -> None:
     assert hoist_global_options(["status", "--data-dir", "/d", "--json"]) == [
         "--data-dir",
@@ -139,6 +143,10 @@ def test_hoist_global_options() -> None:
         "/x",
     ]
     assert hoist_global_options(["status", "--debug"]) == ["--debug", "status"]
+    parsed = parse_globals(["--data-dir", "/a", "status", "--data-dir=/b", "--debug"])
+    assert (parsed.data_dir, parsed.debug, parsed.rest) == ("/b", True, ["status"])
+    after_dashes = parse_globals(["watchdog", "--", "praxis", "--data-dir", "/x", "--debug"])
+    assert (after_dashes.data_dir, after_dashes.debug) == (None, False)
 
 
 def test_atomic_write_survives_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,9 +9,12 @@ hotspot), the evals that failed, and directives. ★ `cost_by` adds cost per goa
 from __future__ import annotations
 
 import sqlite3
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from praxis.analysis.drift import Drift, recent_drift
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
 
 DEFAULT_LIMIT = 10
 # Outcomes of sessions that did their work or stopped as planned: not a failure cluster.
@@ -274,3 +277,17 @@ def _local_day(timestamp: str, timezone: str) -> str:
         return moment.astimezone(clock.load_timezone(timezone)).date().isoformat()
     except PraxisError:
         return "unknown"
+
+
+class ArgusView(NamedTuple):
+    """`praxis argus`: the analysis, and the cost per goal or day when asked for (`by`)."""
+
+    report: ArgusReport
+    costs: list[CostRow] | None
+
+
+def argus(app: Praxis, limit: int = DEFAULT_LIMIT, by: str | None = None) -> ArgusView:
+    found = analyze(app.db, limit)
+    if by is None:
+        return ArgusView(found, None)
+    return ArgusView(found, cost_by(app.db, limit, by, app.config.settings.instance.timezone))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from praxis.errors import PraxisError, UsageError
-from praxis.storage.conversations import StoredMessage
+from praxis.loop.conversation_store import StoredMessage
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,8 @@ def _load(
 
 def conversation(conn: sqlite3.Connection, found: SessionForensics) -> list[StoredMessage]:
     """The act conversation the session stored (redacted when written, and again here)."""
+    from praxis.loop.conversation_store import load
     from praxis.redact import redact
-    from praxis.storage.conversations import load
 
     if found.run_key is None:
         return []
@@ -113,3 +116,22 @@ def conversation(conn: sqlite3.Connection, found: SessionForensics) -> list[Stor
         m._replace(content=redact(m.content) if m.content is not None else None)
         for m in load(conn, found.run_key)
     ]
+
+
+# For the surfaces: the same, from the app.
+
+
+def latest_session(app: Praxis) -> SessionForensics:
+    return latest(app.db, str(app.database_file))
+
+
+def session_by_id(app: Praxis, session_id: int) -> SessionForensics:
+    return by_session_id(app.db, session_id)
+
+
+def session_by_started_at(app: Praxis, started_at: str) -> SessionForensics:
+    return by_started_at(app.db, started_at)
+
+
+def session_conversation(app: Praxis, found: SessionForensics) -> list[StoredMessage]:
+    return conversation(app.db, found)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from praxis import clock
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
+    from praxis.config.budgets import Budgets
+    from praxis.providers.usage_window import UsageTotals
 
 GROUPS = {
     "provider": "a.provider",
@@ -69,4 +74,34 @@ def open_and_unknown(conn: sqlite3.Connection, since: str) -> Reservations:
     unknown = unknown_outcomes(conn, since)
     return Reservations(
         in_flight_count(conn), unknown.attempts, unknown.tokens, unknown.cost_micros
+    )
+
+
+class UsageSummary(NamedTuple):
+    """`praxis usage`: the window's attempts (in total and per group), what is on the wire or
+    unknown, and today's and this month's spend beside their caps."""
+
+    since: str
+    totals: UsageRow
+    rows: list[UsageRow]
+    held: Reservations
+    today: UsageTotals
+    month: UsageTotals
+    budgets: Budgets
+
+
+def usage_summary(app: Praxis, days: int, by: str) -> UsageSummary:
+    from praxis.providers.usage_window import local_month_start, today_usage, usage_since
+
+    db = app.db
+    since, totals, rows = usage_window(db, days, by)
+    timezone = app.config.settings.instance.timezone
+    return UsageSummary(
+        since,
+        totals,
+        rows,
+        open_and_unknown(db, since),
+        today_usage(db, timezone),
+        usage_since(db, local_month_start(timezone)),
+        app.config.budgets,
     )

@@ -13,7 +13,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from praxis import clock
 from praxis.archive.bundle import (
@@ -30,8 +30,11 @@ from praxis.archive.rehome import Rehomed, configured_paths, rewrite
 from praxis.archive.restore_checks import check_tree, prepare_database, validate_staged
 from praxis.archive.selection import excluded
 from praxis.errors import DataDirError, StateError, UsageError
+from praxis.faults import crash_point
 from praxis.files import atomic_write_bytes
-from praxis.loop.faults import crash_point
+
+if TYPE_CHECKING:
+    from praxis.app import Praxis
 
 
 class ImportResult(NamedTuple):
@@ -40,6 +43,11 @@ class ImportResult(NamedTuple):
     schema_version: int
     bundle_schema_version: int
     replaced: Path | None
+
+
+def import_into(app: Praxis, source: Path, overwrite: bool) -> ImportResult:
+    """`praxis import`: restore the bundle at `source` as the app's data dir."""
+    return import_bundle(app.data_dir.root, source, overwrite)
 
 
 def import_bundle(

@@ -21,15 +21,14 @@ def view(ctx: click.Context, as_json: bool) -> None:
 
     from praxis.operator.agents_md import view as read_agents
 
-    data_dir = app(ctx).data_dir
-    found = read_agents(data_dir)
+    found = read_agents(app(ctx).data_dir)
     if not as_json:
         text = found.content
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from praxis.report import Report
 
-    report = Report().extra("path", str(data_dir.agents_md))
+    report = Report().extra("path", str(found.path))
     report.extra("sections", {heading: list(notes) for heading, notes in found.notes.items()})
     emit(report.extra("content", found.content), True)
 

@@ -91,10 +91,9 @@ def import_(ctx: click.Context, source: Path, overwrite: bool) -> None:
     """Restore a bundle as the data dir (--data-dir). Checksums, member names and the schema
     are checked first; the restore is staged next to the target and swapped in atomically,
     so a failure leaves the target as it was. Stop the daemon on the target first."""
-    from praxis.archive.import_ import import_bundle
+    from praxis.archive.import_ import import_into
 
-    target = app(ctx, initialized=False).data_dir.root
-    emit(_import_report(import_bundle(target, source, overwrite)))
+    emit(_import_report(import_into(app(ctx, initialized=False), source, overwrite)))
 
 
 @click.group()

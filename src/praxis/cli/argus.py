@@ -30,11 +30,10 @@ if TYPE_CHECKING:
 @click.pass_context
 def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None:
     """Failures, drift, repeated work, token hotspots and directives over recent sessions."""
-    from praxis.analysis.argus import analyze, cost_by
+    from praxis.analysis.argus import argus as analyze
     from praxis.report import Report
 
-    praxis = app(ctx)
-    found = analyze(praxis.db, limit)
+    found, costs = analyze(app(ctx), limit, by)
     drift = found.drift
     report = Report().add("argus", "ready")
     report.add("sessions_analyzed", found.sessions_analyzed)
@@ -87,16 +86,14 @@ def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None
         [f"{e.name} ({e.eval_id}) x{e.failures}" for e in found.failed_evals],
         [e._asdict() for e in found.failed_evals],
     )
-    if by is not None:
-        timezone = praxis.config.settings.instance.timezone
-        rows = cost_by(praxis.db, limit, by, timezone)
+    if by is not None and costs is not None:
         _section(
             report,
             f"cost_by_{by}",
             [
                 f"{r.key} sessions={r.sessions} tokens={r.tokens} "
                 f"est_cost_usd={_cost(r.cost_micros, r.unknown_cost_attempts)}"
-                for r in rows
+                for r in costs
             ],
             [
                 {
@@ -107,7 +104,7 @@ def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None
                     "est_cost_usd": r.cost_micros / 1e6,
                     "unknown_cost_attempts": r.unknown_cost_attempts,
                 }
-                for r in rows
+                for r in costs
             ],
         )
     emit(report, as_json)

@@ -37,16 +37,17 @@ def ask(
     prompt: tuple[str, ...],
 ) -> None:
     """Answer PROMPT statelessly: no session, memory, journal or heartbeat change."""
+    if not stream or as_json:
+        from praxis.cli.hot import ask as answer
+
+        answer(app(ctx, initialized=False), prompt, as_json, files, attachment_policy)
+        return
     from praxis.ask.attachments import parse_policy
     from praxis.ask.service import ask as run_ask
     from praxis.cli.views import ask_report
 
     policy = parse_policy(attachment_policy)
     praxis = app(ctx)
-    if not stream or as_json:
-        result = run_ask(praxis.config, praxis.data_dir, prompt, files, policy)
-        emit(ask_report(result, as_json), as_json)
-        return
     # --stream: the answer is printed as it arrives, then the usual lines without `answer:`.
     live = LiveAnswer()
     try:

@@ -22,11 +22,9 @@ def _debug_enabled(args: list[str]) -> bool:
     return "--debug" in args or os.environ.get("PRAXIS_DEBUG", "") not in ("", "0")
 
 
-def run_cli(args: list[str]) -> int:
-    from praxis.cli.fastpath import fast_command
-
-    command = fast_command(args)
-    return guarded(args, command if command is not None else lambda: _run_click(args))
+def run_cli(args: list[str], fast: Callable[[], int] | None = None) -> int:
+    """Run the fast path's command `fast`, else click, inside the one error boundary."""
+    return guarded(args, fast if fast is not None else lambda: _run_click(args))
 
 
 def guarded(args: list[str], body: Callable[[], int]) -> int:
@@ -83,13 +81,9 @@ def _storage_error(args: list[str], exc: Exception) -> PraxisError | None:
 
 
 def _data_dir_option(args: list[str]) -> str | None:
-    option = None
-    for index, arg in enumerate(args):
-        if arg == "--data-dir" and index + 1 < len(args):
-            option = args[index + 1]
-        elif arg.startswith("--data-dir="):
-            option = arg.split("=", 1)[1]
-    return option
+    from praxis.cli.fastpath import parse_globals
+
+    return parse_globals(args).data_dir
 
 
 def _run_click(args: list[str]) -> int:

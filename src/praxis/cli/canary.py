@@ -30,7 +30,7 @@ def _line(record: CanaryRecord) -> str:
 @click.pass_context
 def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
     """Send `Reply with exactly: PraxisCanaryReady` to each configured remote route."""
-    from praxis.providers.canary import run_canaries
+    from praxis.operator.canary import run_canaries
     from praxis.report import Report
 
     result = run_canaries(app(ctx), provider)
@@ -49,13 +49,11 @@ def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
 @click.pass_context
 def canary_status(ctx: click.Context, as_json: bool) -> None:
     """Show the latest canary record of every (provider, model)."""
-    from praxis.providers.freeze import load_records
+    from praxis.operator.canary import latest_canaries
     from praxis.report import Report
 
     praxis = app(ctx)
-    records = sorted(
-        load_records(praxis.data_dir.model_canary), key=lambda r: (r.provider, r.model)
-    )
+    records = latest_canaries(praxis)
     report = Report().add(
         "freeze_on_model_regression", praxis.config.settings.agent.freeze_on_model_regression
     )

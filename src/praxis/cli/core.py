@@ -43,9 +43,9 @@ def init(
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show what this instance is doing and how it is configured."""
-    from praxis.operator.status import build_status
+    from praxis.cli.hot import status as show_status
 
-    emit(build_status(app(ctx, initialized=False)), as_json)
+    show_status(app(ctx, initialized=False), as_json)
 
 
 @click.command()

@@ -9,9 +9,8 @@ import click
 from praxis.cli.common import app, emit, json_option
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from praxis.analysis.forensics import SessionForensics
+    from praxis.app import Praxis
     from praxis.report import Report
 
 
@@ -34,11 +33,10 @@ messages_option = click.option(
 @click.pass_context
 def forensics_latest(ctx: click.Context, with_messages: bool, as_json: bool) -> None:
     """The most recent session's checkpoints."""
-    from praxis.analysis.forensics import latest
+    from praxis.analysis.forensics import latest_session
 
     praxis = app(ctx)
-    found = latest(praxis.db, str(praxis.database_file))
-    emit(_report(praxis.db, found, with_messages), as_json)
+    emit(_report(praxis, latest_session(praxis), with_messages), as_json)
 
 
 @forensics.command("session")
@@ -55,20 +53,20 @@ def forensics_session(
     as_json: bool,
 ) -> None:
     """One session's checkpoints, by --id or --started-at."""
-    from praxis.analysis.forensics import by_session_id, by_started_at
+    from praxis.analysis.forensics import session_by_id, session_by_started_at
     from praxis.errors import UsageError
 
     praxis = app(ctx)
     if session_id is not None:
-        found = by_session_id(praxis.db, session_id)
+        found = session_by_id(praxis, session_id)
     elif started_at is not None:
-        found = by_started_at(praxis.db, started_at)
+        found = session_by_started_at(praxis, started_at)
     else:
         raise UsageError("pass --id or --started-at", "e.g. praxis forensics session --id 3")
-    emit(_report(praxis.db, found, with_messages), as_json)
+    emit(_report(praxis, found, with_messages), as_json)
 
 
-def _report(conn: sqlite3.Connection, found: SessionForensics, with_messages: bool) -> Report:
+def _report(praxis: Praxis, found: SessionForensics, with_messages: bool) -> Report:
     from praxis.report import Report
 
     report = Report()
@@ -88,16 +86,16 @@ def _report(conn: sqlite3.Connection, found: SessionForensics, with_messages: bo
     report.extra("snapshots", [s.__dict__ for s in found.snapshots])
     report.extra("prompts", list(found.prompts))
     if with_messages:
-        _messages(conn, found, report)
+        _messages(praxis, found, report)
     return report
 
 
-def _messages(conn: sqlite3.Connection, found: SessionForensics, report: Report) -> None:
+def _messages(praxis: Praxis, found: SessionForensics, report: Report) -> None:
     import json
 
-    from praxis.analysis.forensics import conversation
+    from praxis.analysis.forensics import session_conversation
 
-    stored = conversation(conn, found)
+    stored = session_conversation(praxis, found)
     report.add("messages", len(stored))
     for m in stored:
         label = f"[{m.seq}] {m.role}"

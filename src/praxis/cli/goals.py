@@ -46,10 +46,11 @@ def goals(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def list_goals(ctx: click.Context, as_json: bool) -> None:
     """Show every goal with its metadata, as written in GOALS.md."""
-    from praxis.identity.goals import load_goals, render_goal
+    from praxis.identity.goals import render_goal
+    from praxis.identity.service import list_goals as goals_in_file
     from praxis.report import Report
 
-    found = load_goals(app(ctx).data_dir)
+    found = goals_in_file(app(ctx))
     closed = sum(1 for g in found if g.done)
     opened = len(found) - closed
     report = Report().add("goals", f"open={opened} done={closed}", [_goal_json(g) for g in found])
@@ -65,13 +66,11 @@ def list_goals(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def next_goal(ctx: click.Context, as_json: bool) -> None:
     """Show which goal the planner would pick next, and why the others wait."""
-    from praxis import clock
-    from praxis.identity.goals import load_goals
-    from praxis.identity.planner import choose_goal, explain
+    from praxis.identity.planner import explain
+    from praxis.identity.service import next_goal as pick
     from praxis.report import Report
 
-    data_dir = app(ctx).data_dir
-    selection = choose_goal(load_goals(data_dir), data_dir.root, clock.now())
+    selection = pick(app(ctx))
     goal = selection.goal
     report = Report()
     report.add(
@@ -118,10 +117,10 @@ def add(
     as_json: bool,
 ) -> None:
     """Append a goal to GOALS.md (an existing goal with the same title is reused)."""
-    from praxis.identity.goal_edit import add_goal
+    from praxis.identity.service import add_goal
 
     blockers = [part for value in blocked_by for part in value.split(",")]
-    goal, created = add_goal(app(ctx).data_dir.goals_md, " ".join(title), parent, blockers)
+    goal, created = add_goal(app(ctx), " ".join(title), parent, blockers)
     emit(_edit_report("added" if created else "exists", goal), as_json)
 
 
@@ -131,9 +130,9 @@ def add(
 @click.pass_context
 def done(ctx: click.Context, goal_id: str, as_json: bool) -> None:
     """Mark a goal done (`- [x]`), editing only its line."""
-    from praxis.identity.goal_edit import mark_done
+    from praxis.identity.service import mark_done
 
-    emit(_edit_report("done", mark_done(app(ctx).data_dir.goals_md, goal_id.strip())), as_json)
+    emit(_edit_report("done", mark_done(app(ctx), goal_id)), as_json)
 
 
 @goals.command("reopen")
@@ -142,11 +141,9 @@ def done(ctx: click.Context, goal_id: str, as_json: bool) -> None:
 @click.pass_context
 def reopen(ctx: click.Context, goal_id: str, as_json: bool) -> None:
     """Reopen a done goal (`- [ ]`), editing only its line."""
-    from praxis.identity.goal_edit import reopen as reopen_goal
+    from praxis.identity.service import reopen as reopen_goal
 
-    emit(
-        _edit_report("reopened", reopen_goal(app(ctx).data_dir.goals_md, goal_id.strip())), as_json
-    )
+    emit(_edit_report("reopened", reopen_goal(app(ctx), goal_id)), as_json)
 
 
 COMMANDS = [goals]

@@ -9,7 +9,7 @@ import click
 from praxis.cli.common import app, emit, json_option
 
 if TYPE_CHECKING:
-    from praxis.operator.heartbeat import Heartbeat
+    from praxis.heartbeat import Heartbeat
     from praxis.report import Report
 
 
@@ -24,7 +24,7 @@ def heartbeat() -> None:
 def heartbeat_status(ctx: click.Context, as_json: bool) -> None:
     """Show the last heartbeat."""
     from praxis import clock
-    from praxis.operator.heartbeat import read_heartbeat
+    from praxis.heartbeat import read_heartbeat
 
     beat = read_heartbeat(app(ctx).data_dir)
     emit(_beat_report("heartbeat", beat, clock.age_seconds(beat.updated)), as_json)
@@ -38,7 +38,7 @@ def heartbeat_status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def heartbeat_check(ctx: click.Context, max_age_seconds: int, as_json: bool) -> None:
     """Exit 1 when the heartbeat is older than --max-age-seconds (for health checks)."""
-    from praxis.operator.heartbeat import check_heartbeat
+    from praxis.heartbeat import check_heartbeat
 
     beat, age = check_heartbeat(app(ctx).data_dir, max_age_seconds)
     emit(_beat_report("heartbeat_check", beat, age), as_json)

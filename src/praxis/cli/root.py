@@ -6,7 +6,6 @@ import importlib
 
 import click
 
-from praxis import __version__
 from praxis.cli.common import CliState
 
 # Command name -> "module:attribute". Modules are imported only when their command runs (or for
@@ -86,6 +85,15 @@ def is_planned(name: str) -> bool:
     return COMMANDS.get(name, "").startswith("planned:")
 
 
+def _version(ctx: click.Context, _param: click.Parameter, wanted: bool) -> None:
+    """`--version` / `-V`: the same handler as the fast path's."""
+    if wanted and not ctx.resilient_parsing:
+        from praxis.cli.hot import version
+
+        version()
+        ctx.exit(0)
+
+
 @click.group(
     cls=LazyGroup,
     help="Praxis: a self-hosted runtime for one operator's personal AI agent.\n\n"
@@ -98,8 +106,14 @@ def is_planned(name: str) -> bool:
     help="Data directory (default: $PRAXIS_DATA_DIR, else ~/.local/share/praxis).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-@click.version_option(
-    __version__, "--version", "-V", prog_name="praxis", message="%(prog)s %(version)s"
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version and exit.",
 )
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, debug: bool) -> None:

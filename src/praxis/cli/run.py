@@ -9,8 +9,8 @@ import click
 from praxis.cli.common import app, emit
 
 if TYPE_CHECKING:
-    from praxis.loop.daemon import Tick
     from praxis.loop.session import RunResult
+    from praxis.operator.daemon import Tick
 
 
 @click.command()
@@ -44,7 +44,7 @@ def run(
 
     praxis = app(ctx)
     if not once:
-        from praxis.loop.daemon import run_daemon
+        from praxis.operator.daemon import run_daemon
 
         result = run_daemon(
             praxis,

@@ -19,9 +19,9 @@ def tools_list(ctx: click.Context, as_json: bool) -> None:
     """Registered manifests, then the built-in tools the model may call."""
     from praxis.report import Report
     from praxis.tools.builtins import builtin_tools
-    from praxis.tools.manifest import load_registry
+    from praxis.tools.service import list_manifests
 
-    manifests = load_registry(app(ctx).data_dir.tools_dir)
+    manifests = list_manifests(app(ctx))
     report = Report()
     if not manifests:
         report.add("tools", "none")
@@ -132,12 +132,11 @@ def tools_request(
 def tools_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """One manifest and its request history."""
     from praxis.report import Report
-    from praxis.tools.approvals import counts_by_status
-    from praxis.tools.service import find_manifest
+    from praxis.tools.service import find_manifest, request_counts
 
     praxis = app(ctx)
     m = find_manifest(praxis, name)
-    counts = counts_by_status(praxis.db, name)
+    counts = request_counts(praxis, name)
     report = Report().add("tool", m.name).add("description", m.description).add("kind", m.kind)
     report.add("required_level", m.required_level).add("approval", m.requires_approval)
     report.add("rehearsal", m.rehearsal_required).add(
@@ -174,9 +173,9 @@ def queue(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from praxis.report import Report
-    from praxis.tools.approvals import list_requests
+    from praxis.tools.service import list_requests
 
-    requests = list_requests(app(ctx).db, show_all)
+    requests = list_requests(app(ctx), show_all)
     report = Report()
     if not requests:
         report.add("queue", "empty")
@@ -195,9 +194,9 @@ def queue_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
     import json
 
     from praxis.report import Report
-    from praxis.tools.approvals import get_request
+    from praxis.tools.service import get_request
 
-    r = get_request(app(ctx).db, request_id)
+    r = get_request(app(ctx), request_id)
     report = Report().add("id", r.id).add("status", r.status).add("tool", r.tool_name)
     report.add("requested_by", r.requested_by).add("summary", r.summary)
     report.add("paths", ",".join(r.write_paths) or "-")

@@ -22,17 +22,15 @@ from praxis.cli.common import app, emit, json_option
 def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
     """Token and cost ledger (every attempt, including failed ones and asks; attempts on the
     wire and unknown outcomes are charged at their worst-case estimate)."""
-    from praxis.analysis.usage import open_and_unknown, usage_window
-    from praxis.operator.usage_window import local_month_start, today_usage, usage_since
+    from praxis.analysis.usage import usage_summary
     from praxis.report import Report
 
-    praxis = app(ctx)
-    since, totals, rows = usage_window(praxis.db, days, by)
-    config = praxis.config
+    found = usage_summary(app(ctx), days, by)
+    totals, rows = found.totals, found.rows
     report = Report()
     report.add("usage", "ok")
     report.add("days", days)
-    report.add("since", since)
+    report.add("since", found.since)
     report.add("attempts", totals.attempts)
     report.add("failures", totals.failures)
     report.add(
@@ -41,7 +39,7 @@ def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
         {"input": totals.input_tokens, "output": totals.output_tokens},
     )
     report.add("est_cost_usd", _cost(totals.cost_micros, totals.unknown_cost_attempts))
-    held = open_and_unknown(praxis.db, since)
+    held = found.held
     report.add("in_flight", held.in_flight)
     report.add(
         "unknown_outcome",
@@ -53,9 +51,7 @@ def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
             "est_cost_usd": held.unknown_cost_micros / 1e6,
         },
     )
-    today = today_usage(praxis.db, config.settings.instance.timezone)
-    month = usage_since(praxis.db, local_month_start(config.settings.instance.timezone))
-    budgets = config.budgets
+    today, month, budgets = found.today, found.month, found.budgets
     report.add(
         "budget_today",
         f"tokens={today.tokens}/{budgets.daily.max_tokens} "

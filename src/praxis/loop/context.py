@@ -16,7 +16,7 @@ from typing import Literal
 from praxis import clock
 from praxis.app import Praxis
 from praxis.events import emit_event
-from praxis.loop.faults import crash_point
+from praxis.faults import crash_point
 from praxis.loop.state import SessionState, save_state
 from praxis.providers.base import Provider
 

@@ -13,9 +13,9 @@ from praxis.files import atomic_write_text
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import Goal, load_goals
 from praxis.loop.context import RunContext
-from praxis.loop.records import read_tail
 from praxis.memory.search import render
 from praxis.memory.service import MemoryService
+from praxis.safe_read import read_tail
 from praxis.tools.manifest import load_registry
 
 JOURNAL_TAIL_LINES = 12

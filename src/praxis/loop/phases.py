@@ -7,15 +7,15 @@ from collections.abc import Callable
 
 from praxis import clock
 from praxis.errors import BudgetExceeded, FrozenRoutes, ProviderFailed
+from praxis.faults import crash_point
+from praxis.heartbeat import write_heartbeat
 from praxis.loop.act import act
 from praxis.loop.context import RunContext
 from praxis.loop.decide import decide
-from praxis.loop.faults import crash_point
 from praxis.loop.orient import orient
 from praxis.loop.outcomes import SessionPhase
 from praxis.loop.reflect import reflect
 from praxis.loop.state_records import AttemptRecord
-from praxis.operator.heartbeat import write_heartbeat
 
 DETAILS = {
     "orient": "Loading identity, goals, tools, and local context.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from praxis.files import append_record
+from praxis.safe_read import read_tail
 
 
 def journal_entry(
@@ -44,24 +45,6 @@ def metrics_row(
     """One METRICS.md row; the first cell is the global session id, as in JOURNAL.md."""
     cells = [str(session_id), outcome, goal_title or "-", task or "-", ended_at]
     return "| " + " | ".join(_one_line(c).replace("|", "/") for c in cells) + " |\n"
-
-
-def read_tail(path: Path, size: int) -> str:
-    """The last `size` bytes of a file as text (files like JOURNAL.md grow without bound).
-
-    A FIFO or device in its place is refused (UnsafeFile) instead of blocking the session."""
-    import os
-
-    from praxis.safe_read import open_regular
-
-    try:
-        fd = open_regular(path)
-    except FileNotFoundError:
-        return ""
-    with os.fdopen(fd, "rb") as handle:
-        handle.seek(0, 2)
-        handle.seek(max(0, handle.tell() - size))
-        return handle.read().decode("utf-8", errors="replace")
 
 
 def append_once(path: Path, record: str) -> bool:

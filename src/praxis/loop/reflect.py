@@ -9,10 +9,10 @@ from __future__ import annotations
 from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import StateError
+from praxis.faults import crash_point
 from praxis.identity.goal_edit import mark_done
 from praxis.identity.goals import load_goals
 from praxis.loop.context import RunContext
-from praxis.loop.faults import crash_point
 from praxis.loop.outcomes import Outcome
 from praxis.loop.records import append_once, journal_entry, metrics_row
 from praxis.loop.state import SessionState

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from praxis import clock
 from praxis.app import Praxis
+from praxis.child_processes import reap_leftovers
 from praxis.events import emit_event
+from praxis.heartbeat import write_heartbeat
 from praxis.identity.foundation import validate_identity
 from praxis.identity.goals import load_goals
 from praxis.loop.context import RunContext
@@ -17,11 +19,9 @@ from praxis.loop.lock import run_lock
 from praxis.loop.outcomes import Outcome
 from praxis.loop.phases import run_phases
 from praxis.loop.state import SessionState, load_state, save_state
-from praxis.operator.heartbeat import write_heartbeat
 from praxis.providers.base import Provider
 from praxis.tempfiles import clean_session_start
 from praxis.tools.approvals import fail_interrupted
-from praxis.tools.children import reap_leftovers
 from praxis.tools.manifest import load_registry
 
 QUIET_SUMMARY = (
@@ -58,7 +58,7 @@ def run_once(
     task = _checked_task(task)
     with run_lock(app.data_dir.run_lock):
         clean_session_start(app)  # temp files of writes killed mid-way (praxis.tempfiles)
-        reap_leftovers(app.data_dir.root)  # tool children of a killed run (praxis.tools.children)
+        reap_leftovers(app.data_dir.root)  # tool children of a killed run (praxis.child_processes)
         existing = load_state(app.state_file)
         unfinished = existing if existing is not None and not existing.finished else None
         if unfinished is not None and _other_task(unfinished, task):

@@ -18,15 +18,15 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from praxis import clock
+from praxis.faults import crash_point
+from praxis.loop import conversation_store as conversations
 from praxis.loop.context import RunContext
-from praxis.loop.faults import crash_point
+from praxis.loop.conversation_store import StoredMessage
 from praxis.loop.model_calls import call_model
 from praxis.loop.outcomes import Outcome
 from praxis.loop.prompts import ACT
 from praxis.loop.state_records import ToolCallRecord
 from praxis.providers.base import Message
-from praxis.storage import conversations
-from praxis.storage.conversations import StoredMessage
 from praxis.tools import approvals
 from praxis.tools.capabilities import write_capabilities
 from praxis.tools.execute import (

@@ -6,6 +6,7 @@ that separates it from the next heading, as the reference did), keeping every ot
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from praxis.operator.md_sections import clean_entry, find_section, insert_item, split_keep
@@ -34,17 +35,19 @@ class AddedNote(NamedTuple):
 class AgentsView(NamedTuple):
     content: str
     notes: dict[str, tuple[str, ...]]  # heading -> notes (placeholders left out)
+    path: Path
 
 
 def view(data_dir: DataDir) -> AgentsView:
-    text = require_text(data_dir.agents_md)
+    path = data_dir.agents_md
+    text = require_text(path)
     lines = split_keep(text)
     notes: dict[str, tuple[str, ...]] = {}
     for heading in SECTIONS.values():
         section = find_section(lines, heading)
         items = section.items if section is not None else ()
         notes[heading] = tuple(item for _, item in items if item and item not in PLACEHOLDERS)
-    return AgentsView(text, notes)
+    return AgentsView(text, notes, path)
 
 
 def add_note(data_dir: DataDir, section_key: str, words: str) -> AddedNote:

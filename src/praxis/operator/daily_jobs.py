@@ -97,7 +97,7 @@ def canary_job(app: Praxis) -> bool:
     settings = app.config.settings
     if not settings.agent.freeze_on_model_regression or app.config.backend == "stub":
         return False
-    from praxis.providers.canary import run_canaries
+    from praxis.operator.canary import run_canaries
 
     def run() -> tuple[None, dict[str, Any]]:
         result = run_canaries(app)

@@ -200,7 +200,7 @@ def _check_canary_ledger(app: Praxis) -> None:
 
 
 def _check_heartbeat(app: Praxis) -> None:
-    from praxis.operator.heartbeat import read_heartbeat
+    from praxis.heartbeat import read_heartbeat
 
     read_heartbeat(app.data_dir)
 

@@ -12,8 +12,8 @@ from praxis.config.edit import set_value
 from praxis.config.loader import database_path, load_settings
 from praxis.errors import DataDirError, UsageError
 from praxis.files import write_if_missing
+from praxis.heartbeat import write_heartbeat
 from praxis.identity.foundation import seed_documents
-from praxis.operator.heartbeat import write_heartbeat
 from praxis.paths import DataDir
 from praxis.storage.db import open_database
 from praxis.tools.capabilities import write_capabilities

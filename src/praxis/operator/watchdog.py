@@ -27,7 +27,7 @@ from types import FrameType
 from praxis import clock
 from praxis.errors import CheckFailed, PraxisError, UsageError
 from praxis.events import emit_event
-from praxis.operator.heartbeat import read_heartbeat
+from praxis.heartbeat import read_heartbeat
 from praxis.paths import DataDir
 
 MAX_BACKOFF_SECONDS = 600.0

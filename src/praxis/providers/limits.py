@@ -9,8 +9,8 @@ from __future__ import annotations
 from praxis import clock
 from praxis.config.budgets import CallBudget
 from praxis.config.loader import Config
-from praxis.operator.usage_window import local_day_start, local_month_start
 from praxis.providers.spend import SpendLimit
+from praxis.providers.usage_window import local_day_start, local_month_start
 
 
 def call_limit(

@@ -3,7 +3,7 @@
 Criteria and eval files are data the operator (or a tool) can write, so their commands get as
 little as possible: no stdin, no provider keys or bot tokens in the environment, a timeout that
 kills the whole process group, and a capped, redacted output tail. The command dies with Praxis,
-and its process group is recorded in the data dir while it runs (`praxis.tools.children`).
+and its process group is recorded in the data dir while it runs (`praxis.child_processes`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from praxis import child_processes as children
 from praxis import env
 from praxis.redact import redact
-from praxis.tools import children
 
 OUTPUT_LIMIT_BYTES = 4096
 FINDING_LINE_CHARS = 200

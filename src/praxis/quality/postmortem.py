@@ -101,7 +101,7 @@ _RECENT_BYTES = 256 * 1024
 def append_entry(data_dir: DataDir, marker: str, entry: str) -> None:
     """The one writer of POSTMORTEMS.md: `entry` (starting with its blank separator line) unless
     a recent entry already starts with `marker`; the header when the file is new."""
-    from praxis.loop.records import read_tail
+    from praxis.safe_read import read_tail
 
     path = postmortems_path(data_dir)
     with locked(data_dir.file(LOCK_NAME)):

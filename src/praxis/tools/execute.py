@@ -18,7 +18,7 @@ from typing import Any, Literal, NamedTuple
 from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import PolicyViolation, PraxisError
-from praxis.loop.faults import crash_point
+from praxis.faults import crash_point
 from praxis.tools import approvals
 from praxis.tools.registry import DATA_WRITE, ToolDef
 

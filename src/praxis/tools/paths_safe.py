@@ -119,7 +119,7 @@ LOCKED_FILES = frozenset(
         "heartbeat.json",
         "model_canary.json",
         "boundary_review.json",
-        "tool_processes.json",  # praxis.tools.children: process groups to reap after a crash
+        "tool_processes.json",  # praxis.child_processes: process groups to reap after a crash
     }
 )
 LOCKED_DIRS = ("tools", "backups", "evals", "goals/criteria")

@@ -1,4 +1,5 @@
-"""Operator-side tool actions: register, request, remove (the CLI and Telegram call these)."""
+"""Operator-side tool actions: register, request, remove, and the manifests and requests to show
+(the CLI and Telegram call these)."""
 
 from __future__ import annotations
 
@@ -112,6 +113,25 @@ def find_manifest(app: Praxis, name: str) -> Manifest:
     raise PraxisError(f"tool {name} not found", "see `praxis tools list`")
 
 
+def list_manifests(app: Praxis) -> list[Manifest]:
+    """The registered manifests (tools/*.toml)."""
+    return load_registry(app.data_dir.tools_dir)
+
+
+def request_counts(app: Praxis, name: str) -> dict[str, int]:
+    """How many of a tool's requests are in each status."""
+    return approvals.counts_by_status(app.db, name)
+
+
+def list_requests(app: Praxis, include_all: bool) -> list[approvals.ApprovalRequest]:
+    """The pending approval requests (every request with `include_all`), oldest first."""
+    return approvals.list_requests(app.db, include_all)
+
+
+def get_request(app: Praxis, request_id: int) -> approvals.ApprovalRequest:
+    return approvals.get_request(app.db, request_id)
+
+
 def request_tool(
     app: Praxis,
     *,
@@ -180,9 +200,13 @@ def reset_guard(app: Praxis, tool: str | None) -> int:
 
 __all__ = [
     "decide_request",
+    "get_request",
+    "list_manifests",
+    "list_requests",
     "load_manifest",
     "register_tool",
     "remove_tool",
+    "request_counts",
     "request_tool",
     "reset_guard",
 ]

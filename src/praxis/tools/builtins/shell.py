@@ -3,7 +3,7 @@
 There is no shell string and no shell: `argv[0]` must be a bare name in `[tools.shell]
 allowed_commands`, resolved on a fixed PATH. The child gets no stdin, a minimal environment (no
 provider keys or bot tokens), `workspace/` as cwd and HOME, a timeout that kills its whole process
-group, and its output capped and redacted. It dies with Praxis (see `praxis.tools.children`).
+group, and its output capped and redacted. It dies with Praxis (see `praxis.child_processes`).
 
 What arguments may name is `shell_policy`: paths outside `workspace/`, symlinks, hard links and
 FIFOs are refused when the model asks (a call that can never run is never queued for approval);
@@ -26,10 +26,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+from praxis import child_processes as children
 from praxis.config.settings import Settings
 from praxis.paths import DataDir
 from praxis.redact import redact
-from praxis.tools import children
 from praxis.tools.builtins.base import (
     Arguments,
     BuiltinTool,

@@ -17,8 +17,8 @@ from praxis import clock
 from praxis.app import Praxis
 from praxis.errors import LockHeld, PraxisError
 from praxis.events import emit_event
+from praxis.heartbeat import write_heartbeat
 from praxis.loop.session import RunResult, run_once
-from praxis.operator.heartbeat import write_heartbeat
 
 MAX_HEARTBEAT_GAP_SECONDS = 60.0
 MIN_INTERVAL_SECONDS = 1.0

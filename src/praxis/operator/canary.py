@@ -123,3 +123,8 @@ def _regression(app: Praxis, previous: CanaryRecord, record: CanaryRecord) -> st
 def _save(app: Praxis, records: list[CanaryRecord]) -> None:
     payload = {"records": [r._asdict() for r in records]}
     atomic_write_text(app.data_dir.model_canary, json.dumps(payload, indent=2) + "\n")
+
+
+def latest_canaries(app: Praxis) -> list[CanaryRecord]:
+    """The kept record of every (provider, model), sorted by them (`canary status`)."""
+    return sorted(load_records(app.data_dir.model_canary), key=lambda r: (r.provider, r.model))
