@@ -84,7 +84,7 @@ def test_export_during_a_running_session_then_import_gives_the_same_answers(
     resumed = restored("run", "--once", env={**fake_openai.env(), **LATER})
     assert resumed.returncode == 0, resumed.stderr
     assert "resumed: true" in resumed.stdout
-    for args in (["goals"], ["queue", "--all"]):
+    for args in (["goals", "list"], ["queue", "--all"], ["memory", "search", "session"], ["usage"]):
         before, after = initialized(*args, env=env), restored(*args, env=env)
         assert after.returncode == 0, after.stderr
         assert without_data_dir(after.stdout) == without_data_dir(before.stdout), args

@@ -125,8 +125,11 @@ def backup_database(source: Path, target: Path) -> int:
 
     The copy is one consistent snapshot even while another connection holds a write
     transaction (WAL: the backup reads the last committed state). The copy is left in
-    rollback-journal mode so the bundle needs no side files.
+    rollback-journal mode so the bundle needs no side files. A model call still on the wire
+    belongs to the running source (its outcome is settled there), so its reservation is not
+    carried into the copy, where it could only ever become "outcome unknown".
     """
+    from praxis.storage.attempts import drop_in_flight
     from praxis.storage.db import BUSY_TIMEOUT_MS, schema_version
 
     try:
@@ -141,6 +144,7 @@ def backup_database(source: Path, target: Path) -> int:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
             version = schema_version(dst)
+            drop_in_flight(dst)
         finally:
             dst.close()
     except sqlite3.DatabaseError as exc:

@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from praxis.storage.transaction import transaction
+
 IN_FLIGHT, SETTLED, UNKNOWN = "in_flight", "settled", "unknown"
 UNKNOWN_OUTCOME = "unknown_outcome"  # error_class of an attempt whose outcome was never seen
 NOT_FROZEN = "COALESCE(error_class, '') != 'frozen'"  # a frozen route was skipped, not called
@@ -233,3 +235,13 @@ def in_flight_count(conn: sqlite3.Connection) -> int:
             "SELECT COUNT(*) FROM provider_attempts WHERE state = ?", (IN_FLIGHT,)
         ).fetchone()[0]
     )
+
+
+def drop_in_flight(conn: sqlite3.Connection) -> int:
+    """Remove open reservations (a copy of the database: export and snapshots). A database
+    older than the reservation ledger has none."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(provider_attempts)")}
+    if "state" not in columns:
+        return 0
+    with transaction(conn):
+        return conn.execute("DELETE FROM provider_attempts WHERE state = 'in_flight'").rowcount
