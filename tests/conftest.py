@@ -248,3 +248,21 @@ def cli(tmp_path: Path) -> InProcessRunner:
     result = runner("init", "--name", "Praxis", "--timezone", "UTC")
     assert result.returncode == 0, result.stderr
     return runner
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A `Praxis` on a freshly initialized data dir `tmp_path/d`, with the clock pinned to the
+    test module's `NOW` (default 2026-05-01T12:00:00Z). Closed after the test."""
+    from praxis.app import Praxis
+    from praxis.operator.init import initialize
+    from praxis.paths import DataDir
+
+    monkeypatch.setenv("PRAXIS_FIXED_NOW", getattr(request.module, "NOW", "2026-05-01T12:00:00Z"))
+    data = DataDir(tmp_path / "d")
+    initialize(data, "Praxis", "UTC", 2)
+    praxis = Praxis(data)
+    yield praxis
+    praxis.close()

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from praxis.app import Praxis
 from praxis.memory.store import add_hot_memory
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome
 
 NOW = "2026-03-04T05:06:07Z"
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)
-    praxis = Praxis(data)
-    yield praxis
-    praxis.close()
 
 
 def call(app: Praxis, name: str, **arguments: Any) -> ToolOutcome:

@@ -5,31 +5,18 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from praxis.app import Praxis
 from praxis.config.settings import Settings, ShellSettings
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome
 
 NOW = "2026-03-04T05:06:07Z"
 SECRET = "sk-ant-shelltestsecret0123456789"
 PY = "import os, sys, json; print(json.dumps(dict(os.environ)))"
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)
-    praxis = Praxis(data)
-    yield praxis
-    praxis.close()
 
 
 def settings(app: Praxis, **shell: object) -> Settings:

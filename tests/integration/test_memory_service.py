@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,9 @@ from praxis.app import Praxis
 from praxis.config.settings import MemorySettings
 from praxis.errors import PraxisError, StateError, UsageError
 from praxis.memory.service import MemoryService, parse_ref
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
 
 NOW = "2026-05-01T12:00:00Z"
 OLD = "2026-04-10T08:00:00Z"  # 21 days before NOW: past memory.hot_days (14)
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)
-    praxis = Praxis(data)
-    yield praxis
-    praxis.close()
 
 
 def service(app: Praxis, **settings: object) -> MemoryService:

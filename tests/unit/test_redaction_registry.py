@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from praxis.app import DASHBOARD_TOKEN_FILE, Praxis
 from praxis.events import emit_event
 from praxis.files import append_record, atomic_write_json, atomic_write_text
 from praxis.memory.store import add_hot_memory
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
 from praxis.redact import redact, redact_value, register_values
 from praxis.report import Report
 from praxis.storage.sessions import SessionRecord, insert_session, insert_snapshot
@@ -25,16 +22,6 @@ from praxis.tools import approvals
 
 NOW = "2026-05-01T12:00:00Z"
 PLAIN = "plain-value-without-shape-0042"
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)
-    praxis = Praxis(data)
-    yield praxis
-    praxis.close()
 
 
 def test_known_values_are_redacted_without_being_passed(
