@@ -21,6 +21,7 @@ from praxis.memory.service import MemoryService
 from praxis.quality.evals import EvalSummary, run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem
 from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
+from praxis.quality.runs_store import record_gates
 from praxis.storage.attempts import attach_session
 from praxis.storage.sessions import (
     SessionRecord,
@@ -190,32 +191,7 @@ def _record(
         attach_snapshots(conn, state.run_key, session_id)
         attempts = [r.to_json() for r in state.provider_attempts]
         attach_session(conn, session_id, state.run_key, attempts, ended_at)
-        conn.execute(
-            "INSERT INTO review_runs(session_id, goal_id, status, summary, findings_json, reviewed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                session_id,
-                review.goal_id,
-                review.status,
-                review.summary,
-                _json(list(review.findings)),
-                ended_at,
-            ),
-        )
-        for result in evals.results:
-            conn.execute(
-                "INSERT INTO eval_runs(session_id, eval_id, eval_name, status, severity, summary, "
-                "evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    result.eval_id,
-                    result.name,
-                    result.status,
-                    result.severity,
-                    result.summary,
-                    ended_at,
-                ),
-            )
+        record_gates(conn, session_id, review, evals, ended_at)
         _remember(ctx, final, review, evals, session_id, ended_at)
         compact_old_snapshots(conn)
     return session_id, session_num
@@ -251,12 +227,6 @@ def _remember(
         fix = review.findings[0] if review.findings else None
         memory.record_failure(target, final, review.summary, fix, session_id, now)
     memory.reinforce_session(state.run_key, final in WORK_OUTCOMES, now)
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 __all__ = ["WORK_OUTCOMES", "reflect"]
