@@ -46,3 +46,14 @@ def peak_rss_mib(command: Sequence[str], env: dict[str, str] | None = None) -> f
         raise subprocess.CalledProcessError(proc.returncode, list(command))
     # ru_maxrss is KiB on Linux, bytes on macOS.
     return usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def timed_run(praxis: Sequence[str], data: Path, task: str) -> float:
+    """Wall time of one `run --once --force --task TASK` on `data`."""
+    start = time.perf_counter()
+    subprocess.run(
+        [*praxis, "--data-dir", str(data), "run", "--once", "--force", "--task", task],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start

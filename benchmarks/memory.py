@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import praxis_command
+from _timing import praxis_command, timed_run
 
 # The session's task: words of the seeded vocabulary (a common, a middling and a rare one), so
 # orient's memory search does real work on the seeded dir.
@@ -92,16 +92,6 @@ def search_times(data: Path, queries: list[str]) -> tuple[list[float], float]:
         return times, found / len(queries)
     finally:
         app.close()
-
-
-def timed_run(praxis: list[str], data: Path, task: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [*praxis, "--data-dir", str(data), "run", "--once", "--force", "--task", task],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - started
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import praxis_command
+from _timing import praxis_command, timed_run
 
 # A task whose words match many seeded memories, so the FTS search does real work.
 TASK = "water the garden"
@@ -112,16 +112,6 @@ def seed(data: Path, sessions: int, memories: int) -> None:
     (data / "DAY_COUNT").write_text(f"{1 + sessions // 10}\n")
 
 
-def timed_run(praxis: list[str], data: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        [*praxis, "--data-dir", str(data), "run", "--once", "--force", "--task", TASK],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    return time.perf_counter() - start
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=10_000)
@@ -140,8 +130,8 @@ def main() -> int:
         print(f"seed_seconds: {time.perf_counter() - started:.1f}")
         best = {"fresh": float("inf"), "seeded": float("inf")}
         for _ in range(args.runs):
-            best["fresh"] = min(best["fresh"], timed_run(praxis, fresh))
-            best["seeded"] = min(best["seeded"], timed_run(praxis, seeded))
+            best["fresh"] = min(best["fresh"], timed_run(praxis, fresh, TASK))
+            best["seeded"] = min(best["seeded"], timed_run(praxis, seeded, TASK))
     print(f"run_once_fresh_ms: {best['fresh'] * 1000:.1f}")
     print(
         f"run_once_seeded_ms: {best['seeded'] * 1000:.1f} ({args.sessions} sessions, {args.memories} memories)"
