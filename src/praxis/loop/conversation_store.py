@@ -117,6 +117,29 @@ def fill(conn: sqlite3.Connection, run_key: str, seq: int, content: str, now: st
     )
 
 
+def forget_old(conn: sqlite3.Connection, keep_sessions: int) -> int:
+    """Drop the conversations of sessions older than the newest `keep_sessions` (the same horizon
+    as snapshot compaction): what a tool printed stays on its request row, the outcome on the
+    session row, so the table stays bounded over months. Inside the caller's transaction."""
+    # Each reflect moves the horizon by one session, so only the few just past it are looked at:
+    # the cost per session stays the same with 10 or 100,000 sessions behind it.
+    cursor = conn.execute(
+        "DELETE FROM conversation_messages WHERE run_key IN ("
+        "  SELECT run_key FROM sessions WHERE run_key IS NOT NULL AND id <= ? AND id > ?)",
+        _horizon(conn, keep_sessions),
+    )
+    return cursor.rowcount
+
+
+_CATCH_UP = 50  # sessions behind the horizon re-checked each time (a reflect that was skipped)
+
+
+def _horizon(conn: sqlite3.Connection, keep_sessions: int) -> tuple[int, int]:
+    newest = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM sessions").fetchone()[0])
+    edge = newest - keep_sessions
+    return edge, edge - _CATCH_UP
+
+
 def _calls(raw: str | None) -> tuple[ToolCall, ...]:
     if not raw:
         return ()

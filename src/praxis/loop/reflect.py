@@ -13,6 +13,7 @@ from praxis.faults import crash_point
 from praxis.identity.goal_edit import mark_done
 from praxis.identity.goals import load_goals
 from praxis.loop.context import RunContext
+from praxis.loop.conversation_store import forget_old
 from praxis.loop.outcomes import Outcome
 from praxis.loop.records import append_once, journal_entry, metrics_row
 from praxis.loop.state import SessionState
@@ -24,6 +25,7 @@ from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
 from praxis.quality.runs_store import record_gates
 from praxis.storage.attempts import attach_session
 from praxis.storage.sessions import (
+    FULL_SNAPSHOT_SESSIONS,
     SessionRecord,
     attach_snapshots,
     compact_old_snapshots,
@@ -194,6 +196,7 @@ def _record(
         record_gates(conn, session_id, review, evals, ended_at)
         _remember(ctx, final, review, evals, session_id, ended_at)
         compact_old_snapshots(conn)
+        forget_old(conn, FULL_SNAPSHOT_SESSIONS)
     return session_id, session_num
 
 
