@@ -94,6 +94,11 @@ class UnsafeFile(DataDirError):
     """A data-dir file is not a regular file (FIFO, device, directory) or is far too large (exit 1)."""
 
 
+class InternalError(PraxisError):
+    """An unexpected crash contained by the CLI's boundary where the work must go on (the
+    daemon's ticks); its traceback is in the crash log (exit 1)."""
+
+
 class StorageError(PraxisError):
     """The disk refused a read or write: full, read-only, permission denied (exit 1)."""
 

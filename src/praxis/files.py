@@ -47,10 +47,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+            tmp.unlink()  # gone after the rename; left over only when the write failed
     _fsync_dir(path.parent)
 
 

@@ -76,13 +76,15 @@ def open_regular(path: Path, *, config: bool = False, follow_symlinks: bool = Tr
         if exc.errno == errno.ENXIO:  # a socket (or a FIFO on some systems) cannot be opened
             check_regular(path, config=config)
         raise
+    regular = False
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise not_regular(path, mode, config=config)
-    except BaseException:
-        os.close(fd)
-        raise
+        regular = True
+    finally:
+        if not regular:
+            os.close(fd)
     return fd
 
 

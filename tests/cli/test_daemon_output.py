@@ -200,3 +200,23 @@ def test_daemon_errors_go_to_stderr_and_events(initialized: PraxisRunner) -> Non
     assert err.startswith("error: ")
     assert "GOALS.md" in err.splitlines()[0]
     assert out.splitlines()[-2:] == ["sessions: 0", "reason: signal"]
+
+
+def test_an_unexpected_crash_in_a_tick_is_logged_and_the_daemon_goes_on(
+    initialized: PraxisRunner,
+) -> None:
+    _never_quiet(initialized)
+    # JSON nested deeper than Python's parser recurses: not a PraxisError, a real crash.
+    state = initialized.data_dir / "session_state.json"
+    state.write_text("[" * 100_000 + "]" * 100_000)
+    daemon = _daemon(initialized, "--interval-minutes", "0.01", env=DAYTIME)
+    try:
+        assert wait_for(lambda: len(_events(initialized, "daemon:error")) >= 2, 30)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _out, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err  # the crashes did not end it
+    assert err.startswith("error: internal error: RecursionError")
+    assert "hint: details in " in err
+    log = (initialized.data_dir / "logs" / "praxis-errors.log").read_text()
+    assert "Traceback" in log and "RecursionError" in log

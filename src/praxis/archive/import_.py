@@ -220,9 +220,10 @@ def _swap(staged: Path, target: Path, replaced: Path | None, carry_backups: bool
     carried = carry_backups and replaced is not None and backups.is_dir()
     if carried:
         os.rename(backups, staged / "backups")
+    swapped = False
     try:
         replace_dir(staged, target, replaced)
-    except BaseException:
-        if carried and not backups.exists() and (staged / "backups").is_dir():
+        swapped = True
+    finally:
+        if not swapped and carried and not backups.exists() and (staged / "backups").is_dir():
             os.rename(staged / "backups", backups)  # the old target is back: so are its backups
-        raise

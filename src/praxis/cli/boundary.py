@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from praxis.errors import EXIT_FAILED, EXIT_USAGE, PraxisError
+from praxis.errors import EXIT_FAILED, EXIT_USAGE, InternalError, PraxisError
 
 
 def _say_error(message: str, hint: str | None = None) -> None:
@@ -78,6 +78,29 @@ def _storage_error(args: list[str], exc: Exception) -> PraxisError | None:
         return found
     except Exception:  # describing the error must never hide it
         return None
+
+
+class crashes_contained:
+    """For work that must go on after an unexpected crash (each daemon tick): the crash is
+    logged like any other (`praxis-errors.log`) and raised again as an InternalError, which
+    the caller handles as it handles every PraxisError. (A class, not contextlib: this module
+    is on `status`' start-up path.)"""
+
+    def __init__(self, args: list[str]) -> None:
+        self.args = args
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if not isinstance(exc, Exception) or isinstance(exc, PraxisError):
+            return  # nothing, an expected failure, or KeyboardInterrupt/SystemExit: as they are
+        true_error = _storage_error(self.args, exc)
+        if true_error is not None:  # a full, read-only or forbidden disk is not a crash
+            raise true_error from exc
+        log = _write_crash_log(self.args)
+        where = f"details in {log}" if log is not None else "rerun with --debug for details"
+        raise InternalError(f"internal error: {type(exc).__name__}: {exc}", where) from exc
 
 
 def _data_dir_option(args: list[str]) -> str | None:

@@ -44,14 +44,19 @@ def run(
 
     praxis = app(ctx)
     if not once:
+        from praxis.cli.boundary import crashes_contained
         from praxis.operator.daemon import run_daemon
 
+        # The crash log goes to the data dir the command line chose.
+        chosen = ctx.obj.data_dir_option
+        args = [*(["--data-dir", chosen] if chosen else []), "run"]
         result = run_daemon(
             praxis,
             interval_minutes=interval_minutes,
             max_sessions=max_sessions,
             force=force,
             on_tick=_print_tick,
+            contain=lambda: crashes_contained(args),
         )
         report = Report()
         report.add("daemon", "stopped")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from types import FrameType
@@ -54,7 +55,11 @@ def run_daemon(
     max_sessions: int | None,
     force: bool = False,
     on_tick: Callable[[Tick], None] | None = None,
+    contain: Callable[[], AbstractContextManager[None]] = nullcontext,
 ) -> DaemonResult:
+    """Sessions every `interval_minutes` until a signal (or `max_sessions` sessions ran).
+    `contain` turns an unexpected crash inside a tick into a PraxisError (the CLI lends its
+    error boundary, which also writes the crash log), so one bad tick never ends the daemon."""
     from praxis.errors import UsageError
 
     if interval_minutes <= 0:
@@ -79,7 +84,7 @@ def run_daemon(
             f"Daemon started; a session every {interval_minutes:g} minutes.",
         )
         while not stop.is_set():
-            tick = _one_tick(app, force, stop)
+            tick = _one_tick(app, force, stop, contain)
             if tick.ran:
                 sessions += 1
             if on_tick is not None:
@@ -96,21 +101,23 @@ def run_daemon(
             signal.signal(sig, handler)
 
 
-def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> Tick:
+def _one_tick(
+    app: Praxis,
+    force: bool,
+    stop: threading.Event,
+    contain: Callable[[], AbstractContextManager[None]],
+) -> Tick:
     events = app.data_dir.events
-    _daily_jobs(app)
+    _daily_jobs(app, contain)
     try:
-        result = run_once(app, force=force, should_stop=stop.is_set)
+        with contain():
+            result = run_once(app, force=force, should_stop=stop.is_set)
     except LockHeld as held:
         emit_event(events, "daemon:skipped", f"Tick skipped: {held.message}.")
         return Tick(clock.now_text(), "skipped", held.message, hint=held.hint)
     except PraxisError as exc:
         emit_event(events, "daemon:error", exc.message)
         return Tick(clock.now_text(), "error", exc.message, hint=exc.hint)
-    except Exception as exc:  # the daemon's top loop: one bad tick never ends the daemon
-        message = f"internal error: {type(exc).__name__}: {exc}"
-        emit_event(events, "daemon:error", message)
-        return Tick(clock.now_text(), "error", message)
     finally:
         app.close()
     # A session ran when it wrote a session row, or stopped at a phase boundary (checkpointed).
@@ -128,18 +135,16 @@ def _one_tick(app: Praxis, force: bool, stop: threading.Event) -> Tick:
     return Tick(clock.now_text(), "session" if ran else "no_session", result.summary, result)
 
 
-def _daily_jobs(app: Praxis) -> None:
+def _daily_jobs(app: Praxis, contain: Callable[[], AbstractContextManager[None]]) -> None:
     """The daily jobs that are due (memory consolidation + decay, snapshot: once a local day,
     see praxis.operator.daily_jobs). A failing job is an event; the tick goes on."""
     from praxis.operator.daily_jobs import run_daily_jobs
 
     try:
-        run_daily_jobs(app)
+        with contain():
+            run_daily_jobs(app)
     except PraxisError as exc:
         emit_event(app.data_dir.events, "daemon:error", f"Daily jobs: {exc.message}")
-    except Exception as exc:  # the daemon's top loop: a failing job never ends the daemon
-        detail = f"Daily jobs: internal error: {type(exc).__name__}: {exc}"
-        emit_event(app.data_dir.events, "daemon:error", detail)
 
 
 def _idle(app: Praxis, interval: float, stop: threading.Event) -> None:

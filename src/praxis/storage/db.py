@@ -220,12 +220,13 @@ def integrity(conn: sqlite3.Connection) -> str:
 def open_database(path: Path, applied_at: str) -> sqlite3.Connection:
     """Connect and bring the schema up to date."""
     conn = connect(path)
+    migrated = False
     try:
         migrate(conn, path, applied_at)
+        migrated = True
     except sqlite3.DatabaseError as exc:
-        conn.close()
         raise database_error(path, exc, "database {path} could not be migrated") from exc
-    except BaseException:
-        conn.close()
-        raise
+    finally:
+        if not migrated:
+            conn.close()
     return conn

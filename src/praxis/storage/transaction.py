@@ -18,9 +18,11 @@ def transaction(
         yield
         return
     conn.execute("BEGIN IMMEDIATE")
+    ended = False
     try:
         yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("ROLLBACK" if rollback else "COMMIT")
+        conn.execute("ROLLBACK" if rollback else "COMMIT")
+        ended = True
+    finally:
+        if not ended:  # an exception (or a failed COMMIT): nothing of it is kept
+            conn.execute("ROLLBACK")

@@ -353,7 +353,9 @@ def _run_claimed(
     except PraxisError as failure:
         approvals.finish(conn, request_id, "failed", failure.message, clock.now_text())
         return CallVerdict("failed", f"error: {failure.message}", failure.message, request_id)
-    except Exception as crash:
+    except (OSError, ValueError, sqlite3.Error) as crash:
+        # What a tool's I/O can raise; any other exception is a bug in Praxis and propagates to
+        # the error boundary (crash log), and the claimed row is failed as interrupted next run.
         message = f"{tool.name} crashed: {type(crash).__name__}: {crash}"
         approvals.finish(conn, request_id, "failed", message, clock.now_text())
         return CallVerdict("failed", f"error: {message}", message, request_id)
