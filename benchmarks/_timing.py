@@ -57,3 +57,24 @@ def timed_run(praxis: Sequence[str], data: Path, task: str) -> float:
         stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
+
+
+def fresh_and_seeded(praxis: Sequence[str], tmp: Path) -> tuple[Path, Path]:
+    """Two initialized data dirs under `tmp`: one left fresh, one for the caller to seed."""
+    fresh, seeded = tmp / "fresh", tmp / "seeded"
+    for data in (fresh, seeded):
+        subprocess.run(
+            [*praxis, "--data-dir", str(data), "init"], check=True, stdout=subprocess.DEVNULL
+        )
+    return fresh, seeded
+
+
+def compare_runs(praxis: Sequence[str], fresh: Path, seeded: Path, task: str, runs: int) -> None:
+    """Best of `runs` `run --once` on each dir, side by side; prints the three figures."""
+    best = {"fresh": float("inf"), "seeded": float("inf")}
+    for _ in range(runs):
+        best["fresh"] = min(best["fresh"], timed_run(praxis, fresh, task))
+        best["seeded"] = min(best["seeded"], timed_run(praxis, seeded, task))
+    print(f"run_once_fresh_ms: {best['fresh'] * 1000:.1f}")
+    print(f"run_once_seeded_ms: {best['seeded'] * 1000:.1f}")
+    print(f"run_once_ratio: {best['seeded'] / best['fresh']:.2f} (target <= 2)")

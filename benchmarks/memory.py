@@ -15,7 +15,6 @@ import argparse
 import itertools
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import praxis_command, timed_run
+from _timing import compare_runs, fresh_and_seeded, praxis_command
 
 # The session's task: words of the seeded vocabulary (a common, a middling and a rare one), so
 # orient's memory search does real work on the seeded dir.
@@ -109,11 +108,7 @@ def main() -> int:
         " ".join(rng.choices(words, weights, k=rng.randint(1, 3))) for _ in range(args.queries)
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        fresh, seeded = Path(tmp) / "fresh", Path(tmp) / "seeded"
-        for data in (fresh, seeded):
-            subprocess.run(
-                [*praxis, "--data-dir", str(data), "init"], check=True, stdout=subprocess.DEVNULL
-            )
+        fresh, seeded = fresh_and_seeded(praxis, Path(tmp))
         started = time.perf_counter()
         consolidate_seconds = seed(seeded, args.memories, rng, words)
         print(f"seed_seconds: {time.perf_counter() - started:.1f} ({args.memories} memories)")
@@ -124,13 +119,8 @@ def main() -> int:
         print(f"search_results_avg: {average:.1f}")
         print(f"search_p50_ms: {statistics.median(ms):.2f} (target <= 5)")
         print(f"search_p95_ms: {p95:.2f}")
-        best = {"fresh": float("inf"), "seeded": float("inf")}
-        for _ in range(args.runs):
-            best["fresh"] = min(best["fresh"], timed_run(praxis, fresh, task))
-            best["seeded"] = min(best["seeded"], timed_run(praxis, seeded, task))
-    print(f"run_once_fresh_ms: {best['fresh'] * 1000:.1f}")
-    print(f"run_once_seeded_ms: {best['seeded'] * 1000:.1f} ({args.memories} memories)")
-    print(f"run_once_ratio: {best['seeded'] / best['fresh']:.2f} (target <= 2)")
+        print(f"seeded_with: {args.memories} memories")
+        compare_runs(praxis, fresh, seeded, task, args.runs)
     return 0
 
 

@@ -11,14 +11,13 @@ import argparse
 import json
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import praxis_command, timed_run
+from _timing import compare_runs, fresh_and_seeded, praxis_command
 
 # A task whose words match many seeded memories, so the FTS search does real work.
 TASK = "water the garden"
@@ -120,23 +119,12 @@ def main() -> int:
     args = parser.parse_args()
     praxis = praxis_command()
     with tempfile.TemporaryDirectory() as tmp:
-        fresh, seeded = Path(tmp) / "fresh", Path(tmp) / "seeded"
-        for data in (fresh, seeded):
-            subprocess.run(
-                [*praxis, "--data-dir", str(data), "init"], check=True, stdout=subprocess.DEVNULL
-            )
+        fresh, seeded = fresh_and_seeded(praxis, Path(tmp))
         started = time.perf_counter()
         seed(seeded, args.sessions, args.memories)
         print(f"seed_seconds: {time.perf_counter() - started:.1f}")
-        best = {"fresh": float("inf"), "seeded": float("inf")}
-        for _ in range(args.runs):
-            best["fresh"] = min(best["fresh"], timed_run(praxis, fresh, TASK))
-            best["seeded"] = min(best["seeded"], timed_run(praxis, seeded, TASK))
-    print(f"run_once_fresh_ms: {best['fresh'] * 1000:.1f}")
-    print(
-        f"run_once_seeded_ms: {best['seeded'] * 1000:.1f} ({args.sessions} sessions, {args.memories} memories)"
-    )
-    print(f"run_once_ratio: {best['seeded'] / best['fresh']:.2f} (target <= 2)")
+        print(f"seeded_with: {args.sessions} sessions, {args.memories} memories")
+        compare_runs(praxis, fresh, seeded, TASK, args.runs)
     return 0
 
 

@@ -266,3 +266,28 @@ def app(
     praxis = Praxis(data)
     yield praxis
     praxis.close()
+
+
+def use_backend(data_dir: Path, backend: str) -> None:
+    """Switch a freshly initialized data dir from the stub to `backend` (agent.backend)."""
+    config = data_dir / "praxis.toml"
+    config.write_text(config.read_text().replace('backend = "stub"', f'backend = "{backend}"'))
+
+
+def write_failing_eval(data_dir: Path, **fields: Any) -> Path:
+    """evals/always-fails.json: an operator eval whose shell check always fails (`fields` add
+    to or replace the defaults)."""
+    import json
+
+    path = data_dir / "evals" / "always-fails.json"
+    spec = {
+        "id": "always-fails",
+        "name": "A check that fails",
+        "when": "always",
+        "severity": "functional",
+        "verify_with": "shell",
+        "commands": ["test -f NO-SUCH-FILE"],
+        **fields,
+    }
+    path.write_text(json.dumps(spec))
+    return path

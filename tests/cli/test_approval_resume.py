@@ -12,16 +12,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import InProcessRunner, PraxisRunner
+from tests.conftest import InProcessRunner, PraxisRunner, use_backend
 from tests.fakes.openai import FakeOpenAI
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 NOTES = "Buy oat milk.\nCall the plumber on Friday.\n"
-
-
-def _openai(data_dir: Path) -> None:
-    config = data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
 
 
 def _goal_with_notes(cli: InProcessRunner, criteria: bool = True) -> None:
@@ -70,7 +65,7 @@ def test_approve_resumes_the_conversation_with_the_real_output(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
     _goal_with_notes(cli)
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     env = {**fake_openai.env(), **DAY}
     _cat_then_complete(fake_openai)
     # decide, act → shell (needs approval): the session parks
@@ -119,7 +114,7 @@ def test_reject_resumes_the_conversation_with_the_rejection(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
     _goal_with_notes(cli, criteria=False)
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     env = {**fake_openai.env(), **DAY}
     fake_openai.calls.append(("shell", {"argv": ["cat", "notes.txt"]}))
     fake_openai.script("ok", "tool_call")
@@ -142,7 +137,7 @@ def test_operator_approved_runs_are_never_blocked_but_a_looping_model_is(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
     _goal_with_notes(cli, criteria=False)
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     env = {**fake_openai.env(), **DAY}
     cat = ("shell", {"argv": ["cat", "notes.txt"]})
     fake_openai.calls.extend([cat, cat, cat])
@@ -169,7 +164,7 @@ def test_truncated_reply_and_quoted_goal_complete_are_not_success(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
     _goal_with_notes(cli, criteria=False)
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     env = {**fake_openai.env(), **DAY}
     fake_openai.text = "I started listing the notes and then"
     fake_openai.script("ok", "length")
@@ -202,7 +197,7 @@ def test_approved_internal_maintenance_runs_the_no_adapter_execution(
 
 def test_session_waiting_too_long_expires(cli: InProcessRunner, fake_openai: FakeOpenAI) -> None:
     _goal_with_notes(cli, criteria=False)
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     fake_openai.calls.append(("shell", {"argv": ["cat", "notes.txt"]}))
     fake_openai.script("ok", "tool_call")
     env = {**fake_openai.env(), **DAY}
@@ -224,7 +219,7 @@ def _crash_during_memory_write(
 ) -> dict[str, str]:
     """A task session whose model calls memory-write, killed (-9) at `crash_at`; the env to
     resume with."""
-    _openai(runner.data_dir)
+    use_backend(runner.data_dir, "openai")
     fake.calls.append(("memory-write", {"text": "The ficus needs water on Mondays."}))
     fake.script("ok", "tool_call")
     env = {**fake.env(), **DAY}

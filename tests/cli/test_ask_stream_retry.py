@@ -7,9 +7,7 @@ attempt starts the answer over.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.conftest import InProcessRunner
+from tests.conftest import InProcessRunner, use_backend
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.openai import FakeOpenAI
 
@@ -17,15 +15,10 @@ DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 ANSWER = "The answer is 42."
 
 
-def _backend(data_dir: Path, backend: str) -> None:
-    config = data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', f'backend = "{backend}"'))
-
-
 def test_a_retry_starts_on_a_fresh_line_after_retrying(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _backend(cli.data_dir, "openai")
+    use_backend(cli.data_dir, "openai")
     fake_openai.text = ANSWER
     fake_openai.script("stream_error", "ok")
     result = cli("ask", "--stream", "what is it?", env={**fake_openai.env(), **DAY})
@@ -41,7 +34,7 @@ def test_a_retry_starts_on_a_fresh_line_after_retrying(
 def test_failover_to_the_next_route_starts_on_a_fresh_line(
     cli: InProcessRunner, fake_anthropic: FakeAnthropic, fake_openai: FakeOpenAI
 ) -> None:
-    _backend(cli.data_dir, "router")
+    use_backend(cli.data_dir, "router")
     fake_anthropic.text = "Claude was cut"
     fake_anthropic.script("stream_error", "stream_error")  # both of its tries in a router
     fake_openai.text = ANSWER
@@ -56,7 +49,7 @@ def test_failover_to_the_next_route_starts_on_a_fresh_line(
 def test_a_stream_cut_on_every_try_ends_its_line_before_the_error(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _backend(cli.data_dir, "openai")
+    use_backend(cli.data_dir, "openai")
     fake_openai.text = ANSWER
     fake_openai.script("stream_error", "stream_error", "stream_error")
     result = cli("ask", "--stream", "what is it?", env={**fake_openai.env(), **DAY})
@@ -69,7 +62,7 @@ def test_a_stream_cut_on_every_try_ends_its_line_before_the_error(
 def test_an_uncut_stream_prints_the_answer_once(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _backend(cli.data_dir, "openai")
+    use_backend(cli.data_dir, "openai")
     fake_openai.text = ANSWER
     result = cli("ask", "--stream", "what is it?", env={**fake_openai.env(), **DAY})
     assert result.returncode == 0, result.stderr

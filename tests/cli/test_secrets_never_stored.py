@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import InProcessRunner, PraxisRunner, Result
+from tests.conftest import InProcessRunner, PraxisRunner, Result, use_backend
 from tests.fakes.openai import FakeOpenAI
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 KEYS = ("plainsecretvalue-1234567890", "sk-proj-Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2")
-
-
-def _openai(data_dir: Path) -> None:
-    config = data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
 
 
 def _files_containing(root: Path, secret: str) -> list[str]:
@@ -50,7 +45,7 @@ def test_a_key_in_tool_args_replies_canary_argv_and_crash_is_found_nowhere(
     fake_openai.key = key
     env = {**fake_openai.env(), **DAY}
     assert env["OPENAI_API_KEY"] == key
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     results: list[Result] = []
 
     def run(*args: str) -> Result:

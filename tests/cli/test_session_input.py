@@ -10,15 +10,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import InProcessRunner, PraxisRunner
+from tests.conftest import InProcessRunner, PraxisRunner, use_backend
 from tests.fakes.openai import FakeOpenAI
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
-
-
-def _openai(data_dir: Path) -> None:
-    config = data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
 
 
 def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -29,7 +24,7 @@ def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
 def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
     initialized: PraxisRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _openai(initialized.data_dir)
+    use_backend(initialized.data_dir, "openai")
     (initialized.data_dir / "workspace").mkdir(exist_ok=True)
     ls = ("shell", {"argv": ["ls"]})  # a safe command: normally it runs without approval
     fake_openai.calls.extend([ls, ls])
@@ -53,7 +48,7 @@ def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
 def test_another_task_is_not_mixed_into_an_unfinished_session(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _openai(cli.data_dir)
+    use_backend(cli.data_dir, "openai")
     (cli.data_dir / "workspace").mkdir(exist_ok=True)
     (cli.data_dir / "workspace" / "a.txt").write_text("A\n")
     fake_openai.calls.append(("shell", {"argv": ["cat", "a.txt"]}))

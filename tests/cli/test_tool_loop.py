@@ -9,15 +9,10 @@ import sys
 
 import pytest
 
-from tests.conftest import PraxisRunner
+from tests.conftest import PraxisRunner, use_backend
 from tests.fakes.anthropic import FakeAnthropic
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
-
-
-def _claude(runner: PraxisRunner) -> None:
-    config = runner.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
 
 
 def _rows(runner: PraxisRunner, sql: str) -> list[tuple[object, ...]]:
@@ -39,7 +34,7 @@ def _tool_results(body: dict[str, object]) -> list[str]:
 def test_allowed_tool_runs_and_its_result_reaches_the_model(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    _claude(initialized)
+    use_backend(initialized.data_dir, "claude")
     fake_anthropic.tool_name = "memory-write"
     fake_anthropic.tool_arguments = {
         "text": "The ficus needs water on Mondays.",
@@ -74,7 +69,7 @@ def test_allowed_tool_runs_and_its_result_reaches_the_model(
 def test_approval_needed_parks_the_session_and_runs_once_after_approval(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    _claude(initialized)
+    use_backend(initialized.data_dir, "claude")
     fake_anthropic.tool_name = "praxis-data-write"
     fake_anthropic.tool_arguments = {
         "write_paths": ["JOURNAL.md"],
@@ -103,7 +98,7 @@ def test_approval_needed_parks_the_session_and_runs_once_after_approval(
 def test_repeating_call_is_stopped_by_the_loop_guard(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    _claude(initialized)
+    use_backend(initialized.data_dir, "claude")
     fake_anthropic.tool_name = "memory-search"
     fake_anthropic.tool_arguments = {"query": "plants"}
     fake_anthropic.script("ok", "tool_call", "tool_call", "tool_call", "ok")
@@ -123,7 +118,7 @@ def test_repeating_call_is_stopped_by_the_loop_guard(
 def test_shell_outside_the_allow_list_is_refused(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    _claude(initialized)
+    use_backend(initialized.data_dir, "claude")
     fake_anthropic.tool_name = "shell"
     fake_anthropic.tool_arguments = {"argv": ["rm", "-rf", "notes"]}
     fake_anthropic.script("ok", "tool_call", "ok")
@@ -154,7 +149,7 @@ def test_mcp_tool_listed_and_called_through_approval(
     )
     assert registered.returncode == 0, registered.stderr
     assert "time [mcp] level=2 approval=true" in initialized("tools", "list").stdout
-    _claude(initialized)
+    use_backend(initialized.data_dir, "claude")
     fake_anthropic.tool_name = "time__convert_time"
     fake_anthropic.tool_arguments = {
         "source_timezone": "UTC",

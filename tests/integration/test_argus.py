@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import InProcessRunner
+from tests.conftest import InProcessRunner, use_backend, write_failing_eval
 from tests.fakes.openai import FakeOpenAI
 
 ARGUS_KEYS = [
@@ -36,24 +36,6 @@ def keys(stdout: str) -> list[str]:
     return [line.split(":", 1)[0] for line in stdout.splitlines() if not line.startswith("- ")]
 
 
-def failing_eval(cli: InProcessRunner) -> None:
-    (cli.data_dir / "evals" / "always-fails.json").write_text(
-        json.dumps(
-            {
-                "id": "always-fails",
-                "name": "A check that fails",
-                "when": "always",
-                "severity": "functional",
-                "scenario": "A file the operator expects is missing.",
-                "expected_behavior": ["the file exists"],
-                "forbidden_behavior": ["ignoring the missing file"],
-                "verify_with": "shell",
-                "commands": ["test -f NO-SUCH-FILE"],
-            }
-        )
-    )
-
-
 def test_fresh_data_dir_reports_in_reference_order(cli: InProcessRunner) -> None:
     result = cli("argus", env=at(1))
     assert result.returncode == 0, result.stderr
@@ -70,7 +52,12 @@ def test_fresh_data_dir_reports_in_reference_order(cli: InProcessRunner) -> None
 
 
 def test_failing_eval_is_recorded_everywhere_and_argus_names_it(cli: InProcessRunner) -> None:
-    failing_eval(cli)
+    write_failing_eval(
+        cli.data_dir,
+        scenario="A file the operator expects is missing.",
+        expected_behavior=["the file exists"],
+        forbidden_behavior=["ignoring the missing file"],
+    )
     ran = cli("run", "--once", "--task", "deploy", env=at(1))
     assert ran.lines()["outcome"] == "eval_failed"
     postmortems = (cli.data_dir / "POSTMORTEMS.md").read_text()
@@ -98,7 +85,12 @@ def test_failing_eval_is_recorded_everywhere_and_argus_names_it(cli: InProcessRu
 def test_drift_is_judged_on_the_newest_ten_whatever_the_limit(cli: InProcessRunner) -> None:
     for minute in range(5):
         cli("run", "--once", "--task", "steady", env=at(1, 9, minute))
-    failing_eval(cli)
+    write_failing_eval(
+        cli.data_dir,
+        scenario="A file the operator expects is missing.",
+        expected_behavior=["the file exists"],
+        forbidden_behavior=["ignoring the missing file"],
+    )
     for minute in range(5, 10):
         cli("run", "--once", "--task", "steady", env=at(1, 9, minute))
     small = cli("argus", "--limit", "3", env=at(1, 10)).lines()
@@ -123,8 +115,7 @@ def test_zero_token_stub_rows_are_not_a_hotspot(cli: InProcessRunner) -> None:
 
 def _openai(cli: InProcessRunner) -> None:
     """The OpenAI route (a fake on 127.0.0.1, priced 1 / 2 USD per million tokens in / out)."""
-    config = cli.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
+    use_backend(cli.data_dir, "openai")
     routes = cli.data_dir / "providers.toml"
     priced = 'model = "gpt-5.4-mini"\ninput_cost_per_million_usd = 1.0\noutput_cost_per_million_usd = 2.0'
     routes.write_text(routes.read_text().replace('model = "gpt-5.4-mini"', priced))

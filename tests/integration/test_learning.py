@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import InProcessRunner
+from tests.conftest import InProcessRunner, use_backend, write_failing_eval
 from tests.fakes.openai import FakeOpenAI
 
 
@@ -32,21 +32,6 @@ def session(cli: InProcessRunner, day: int, minute: int, task: str | None = None
 def rows(cli: InProcessRunner, sql: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(cli.data_dir / "praxis.db") as conn:
         return [tuple(r) for r in conn.execute(sql)]
-
-
-def failing_eval(cli: InProcessRunner) -> None:
-    (cli.data_dir / "evals" / "always-fails.json").write_text(
-        json.dumps(
-            {
-                "id": "always-fails",
-                "name": "A check that fails",
-                "when": "always",
-                "severity": "functional",
-                "verify_with": "shell",
-                "commands": ["test -f NO-SUCH-FILE"],
-            }
-        )
-    )
 
 
 def history(cli: InProcessRunner, tasks: tuple[str, ...], days: tuple[int, ...]) -> None:
@@ -187,7 +172,7 @@ def test_sources_change_on_path_mtime_or_size(cli: InProcessRunner) -> None:
 
 
 def test_recurring_do_not_repeat_on_three_sessions(cli: InProcessRunner) -> None:
-    failing_eval(cli)
+    write_failing_eval(cli.data_dir)
     for minute in (0, 10):
         assert session(cli, 1, minute, "deploy") == "eval_failed"
     assert run(cli, "learn", "run", env=at(1, 10))["opportunities_created"] == "0"
@@ -214,15 +199,10 @@ def test_goal_selected_five_times_without_completing(cli: InProcessRunner) -> No
     assert (title, kind) == ("Split or clarify goal G-002: Ship the thing", "planning")
 
 
-def _openai(cli: InProcessRunner) -> None:
-    config = cli.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
-
-
 def test_phase_whose_token_share_doubles_week_over_week(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _openai(cli)
+    use_backend(cli.data_dir, "openai")
     env = fake_openai.env()
     fake_openai.usage = (12, 7)
     assert cli("run", "--once", env={**env, **at(1)}).returncode == 0
@@ -255,7 +235,7 @@ def test_drift_regressed_is_a_stability_opportunity_and_status_shows_it(
 ) -> None:
     for minute in range(5):
         session(cli, 1, minute, "steady work")
-    failing_eval(cli)
+    write_failing_eval(cli.data_dir)
     for minute in range(5, 10):
         assert session(cli, 1, minute, "steady work") == "eval_failed"
     assert run(cli, "status", env=at(1, 10))["drift_status"] == "regressed"

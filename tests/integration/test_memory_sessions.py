@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from praxis.config.settings import MemorySettings
 from praxis.memory.store import add_cold_memory
 from praxis.operator.daily_jobs import memory_job
 from praxis.paths import DataDir
-from tests.conftest import InProcessRunner
+from tests.conftest import InProcessRunner, write_failing_eval
 from tests.fakes.openai import FakeOpenAI
 
 MAX_CHARS = MemorySettings().max_chars
@@ -39,23 +38,6 @@ def rows(cli: InProcessRunner, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(sql)]
 
 
-def failing_eval(cli: InProcessRunner) -> Path:
-    path = cli.data_dir / "evals" / "always-fails.json"
-    path.write_text(
-        json.dumps(
-            {
-                "id": "always-fails",
-                "name": "A check that fails",
-                "when": "always",
-                "severity": "functional",
-                "verify_with": "shell",
-                "commands": ["test -f NO-SUCH-FILE"],
-            }
-        )
-    )
-    return path
-
-
 def prompt_text(body: dict[str, Any]) -> str:
     return "\n".join(str(m.get("content") or "") for m in body["messages"])
 
@@ -64,7 +46,7 @@ def test_a_repeated_failure_bumps_one_row_and_resolve_takes_it_out_of_the_prompt
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
     openai(cli)
-    check = failing_eval(cli)
+    check = write_failing_eval(cli.data_dir)
     env = fake_openai.env()
     for hour in (9, 10):
         result = cli("run", "--once", "--task", "tidy the notes", env={**env, **at(hour)})
@@ -151,7 +133,7 @@ def test_a_session_that_ends_well_reinforces_what_it_was_given_once(cli: InProce
     assert rows(cli, "SELECT importance, access_count, last_reinforced FROM hot_memories "
                 "WHERE id = 1") == [(pytest.approx(0.65), 1, "2026-05-01T09:00:00Z")]  # fmt: skip
     assert rows(cli, "SELECT COUNT(*) FROM memory_retrievals") == [(0,)]
-    failing_eval(cli)
+    write_failing_eval(cli.data_dir)
     cli("run", "--once", "--task", "water the ficus", env=at(10))
     assert rows(cli, "SELECT importance FROM hot_memories WHERE id = 1") == [(pytest.approx(0.65),)]
 

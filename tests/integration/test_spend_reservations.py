@@ -26,7 +26,7 @@ from praxis.providers.owner import current_owner, owner_alive
 from praxis.providers.spend import CallLedger, SpendLimit, Target
 from praxis.storage import attempts as ledger_rows
 from praxis.storage.db import open_database
-from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, wait_for
+from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, use_backend, wait_for
 from tests.fakes.openai import FakeOpenAI
 
 NOW = "2026-05-01T12:00:00Z"
@@ -163,8 +163,7 @@ def test_closing_a_ledger_with_an_open_reservation_settles_it_unknown(tmp_path: 
 
 
 def _openai(data_dir: Path, daily_tokens: int | None = None) -> None:
-    config = data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
+    use_backend(data_dir, "openai")
     if daily_tokens is not None:
         budgets = data_dir / "budgets.toml"
         text = budgets.read_text().replace(
