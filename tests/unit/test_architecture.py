@@ -41,24 +41,21 @@ def test_breaking_a_layer_fails_the_contracts(tmp_path: Path) -> None:
     copy = tmp_path / "src" / "praxis"
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    clean = subprocess.run(
-        [lint, "--no-cache"],
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "src"), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def lint_copy() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [lint, "--no-cache"],
+            cwd=tmp_path,
+            env={"PYTHONPATH": str(tmp_path / "src"), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    clean = lint_copy()
     assert clean.returncode == 0, clean.stdout + clean.stderr
     pricing = copy / "providers" / "pricing.py"
     pricing.write_text(pricing.read_text() + "\nimport praxis.loop.session  # noqa: E402\n")
-    broken = subprocess.run(
-        [lint, "--no-cache"],
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(tmp_path / "src"), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    broken = lint_copy()
     assert broken.returncode != 0
     assert "praxis.providers.pricing -> praxis.loop.session" in broken.stdout

@@ -141,9 +141,9 @@ def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: T
             continue
         verdict = resume_call(ctx.app, conn, request, state.run_key, state.selected_goal_id)
         _note_call(ctx, request.tool_name, verdict)
-        conversations.fill(conn, state.run_key, row.seq, verdict.output, clock.now_text())
+        _fill(ctx, history, row, verdict.output)
     if expired:
-        _expire(ctx, turn, expired)
+        _expire(ctx, history, turn, expired)
         return True
     blocked: CallVerdict | None = None
     calls = turn.assistant.tool_calls
@@ -166,8 +166,6 @@ def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: T
     if waiting:
         _park(ctx, sorted(set(waiting)))
         return True
-    # Refresh the rows just filled in, so the model sees the real results.
-    history[:] = conversations.load(conn, state.run_key)
     return False
 
 
@@ -211,7 +209,9 @@ def _expired(ctx: RunContext, request: approvals.ApprovalRequest) -> bool:
     return waited >= timedelta(hours=hours)
 
 
-def _expire(ctx: RunContext, turn: Turn, request_ids: list[int]) -> None:
+def _expire(
+    ctx: RunContext, history: list[StoredMessage], turn: Turn, request_ids: list[int]
+) -> None:
     state = ctx.state
     hours = ctx.app.config.settings.agent.approval_wait_hours
     now = clock.now_text()
@@ -220,7 +220,7 @@ def _expire(ctx: RunContext, turn: Turn, request_ids: list[int]) -> None:
     text = f"Not run: the operator did not decide within {hours:g} hours."
     for row in turn.rows:
         if row.waiting:
-            conversations.fill(ctx.db, state.run_key, row.seq, text, now)
+            _fill(ctx, history, row, text)
     listed = ", ".join(f"#{i}" for i in request_ids)
     state.waiting_request_ids = []
     state.last_outcome = "approval_expired"
@@ -273,6 +273,16 @@ def _note_call(ctx: RunContext, tool_name: str, verdict: CallVerdict) -> None:
     if tool_name == "goal-complete" and verdict.kind == "ran":
         ctx.state.act_reported_done = True
     _record_call(ctx, tool_name, verdict)
+
+
+def _fill(ctx: RunContext, history: list[StoredMessage], row: StoredMessage, text: str) -> None:
+    """Give a waiting tool row its result: stored (redacted, as every message is) and updated in
+    `history`, so the model is sent the real result without reloading the conversation."""
+    from praxis.redact import redact
+
+    content = redact(text)
+    conversations.fill(ctx.db, ctx.state.run_key, row.seq, content, clock.now_text())
+    history[history.index(row)] = row._replace(content=content)
 
 
 def _store(
