@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from praxis.providers.adapter import (
     AdapterResult,
     HttpClient,
-    TextCallback,
     finish,
-    iter_sse,
     load_json,
-    normalise_base,
     parse_arguments,
     reading,
 )
 from praxis.providers.base import CompletionRequest, Message, ToolCall, Usage
+from praxis.providers.http_adapter import HttpAdapter, WireFormat
 from praxis.providers.http_errors import AUTH, INVALID_REQUEST, RATE_LIMIT, TRANSIENT
 
 if TYPE_CHECKING:
@@ -41,8 +37,10 @@ _STREAM_ERRORS = {
 }
 
 
-class ClaudeAdapter:
+class ClaudeAdapter(HttpAdapter):
     provider = "claude"
+    label = LABEL
+    endpoints = ("/v1/messages", "/v1")
 
     def __init__(
         self,
@@ -53,65 +51,43 @@ class ClaudeAdapter:
         timeout: float,
         client: httpx.Client | None = None,
     ) -> None:
-        self.model = model
-        self.base_url = normalise_base(base_url, ("/v1/messages", "/v1"))
-        self.url = f"{self.base_url}/v1/messages"
-        self._headers = {
-            "x-api-key": api_key,
-            "anthropic-version": API_VERSION,
-            "content-type": "application/json",
-        }
-        self.http = HttpClient(
-            LABEL, self.url, timeout, secrets=(api_key,), key_env=key_env, client=client
+        super().__init__(
+            MESSAGES,
+            model,
+            base_url,
+            timeout,
+            headers={"x-api-key": api_key, "anthropic-version": API_VERSION},
+            api_key=api_key,
+            key_env=key_env,
+            client=client,
         )
-
-    def __repr__(self) -> str:  # never show the key
-        return f"ClaudeAdapter(model={self.model!r}, base_url={self.base_url!r})"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def call(
-        self, request: CompletionRequest, on_text: TextCallback | None = None
-    ) -> AdapterResult:
-        body = request_body(self.model, request)
-        if on_text is None:
-            return parse_reply(self.http.post_json(self._headers, body))
-        body["stream"] = True
-        with closing(self.http.stream_lines(self._headers, body)) as lines:
-            return self._stream(lines, on_text)
-
-    def _stream(self, lines: Iterator[str], on_text: TextCallback) -> AdapterResult:
-        state = _StreamState()
-        for event, data in iter_sse(lines):
-            payload = load_json(LABEL, data)
-            with reading(LABEL):
-                kind = event or payload["type"]
-                if kind == "error":
-                    error = payload.get("error") or {}
-                    error_class = _STREAM_ERRORS.get(str(error.get("type")), INVALID_REQUEST)
-                    raise self.http.error(error_class, f"stream failed: {error.get('message')}")
-                if kind == "message_stop":
-                    return state.result()
-                delta = state.feed(kind, payload)
-            if delta:
-                on_text(delta)
-        raise self.http.error(TRANSIENT, "stream ended before message_stop")
 
 
 class _StreamState:
     """Accumulates Anthropic stream events into the same result a plain reply gives."""
 
-    def __init__(self) -> None:
+    end = "message_stop"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
         self.texts: list[str] = []
         self.blocks: dict[int, dict[str, Any]] = {}
         self.calls: list[ToolCall] = []
         self.input_tokens = self.output_tokens = 0
         self.stop: str | None = None
+        self.done = False
 
-    def feed(self, kind: str, payload: dict[str, Any]) -> str | None:
+    def feed(self, event: str, data: str) -> str | None:
         """Apply one event; return its text delta, if it carries one."""
-        if kind == "message_start":
+        payload = load_json(LABEL, data)
+        kind = event or payload["type"]
+        if kind == "error":
+            error = payload.get("error") or {}
+            error_class = _STREAM_ERRORS.get(str(error.get("type")), INVALID_REQUEST)
+            raise self.http.error(error_class, f"stream failed: {error.get('message')}")
+        if kind == "message_stop":
+            self.done = True
+        elif kind == "message_start":
             usage = payload["message"]["usage"]
             self.input_tokens = _tokens(usage["input_tokens"])
             self.output_tokens = _tokens(usage.get("output_tokens", 0))
@@ -146,7 +122,7 @@ def _tokens(value: Any) -> int:
     return value
 
 
-def request_body(model: str, request: CompletionRequest) -> dict[str, Any]:
+def request_body(model: str, request: CompletionRequest, stream: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
         "model": model,
         "max_tokens": request.max_output_tokens,
@@ -158,6 +134,8 @@ def request_body(model: str, request: CompletionRequest) -> dict[str, Any]:
             {"name": t.name, "description": t.description, "input_schema": dict(t.parameters)}
             for t in request.tools
         ]
+    if stream:
+        body["stream"] = True
     return body
 
 
@@ -209,3 +187,6 @@ def parse_reply(data: Any) -> AdapterResult:
         )
         stop = _STOP.get(str(data.get("stop_reason")))
     return finish(LABEL, "".join(texts), calls, usage, stop)
+
+
+MESSAGES = WireFormat("v1/messages", request_body, parse_reply, _StreamState)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from praxis.providers.adapter import (
     AdapterResult,
     HttpClient,
-    TextCallback,
     count,
     finish,
     function_tools,
     load_json,
-    normalise_base,
     parse_arguments,
     reading,
 )
 from praxis.providers.base import CompletionRequest, Message, ToolCall, Usage
+from praxis.providers.http_adapter import HttpAdapter, WireFormat
 from praxis.providers.http_errors import TRANSIENT
 
 if TYPE_CHECKING:
@@ -26,65 +24,57 @@ if TYPE_CHECKING:
 
 LABEL = "Ollama"
 _DONE = {"stop": "end", "length": "max_tokens"}
-# Full endpoints an operator may paste (including Ollama's OpenAI-compatible /v1).
-_ENDPOINTS = ("/api/chat", "/api/generate", "/api", "/v1/chat/completions", "/v1")
 
 
-class OllamaAdapter:
+class OllamaAdapter(HttpAdapter):
     provider = "ollama"
+    label = LABEL
+    # pasted endpoints, its OpenAI-compatible /v1 ones included
+    endpoints = ("/api/chat", "/api/generate", "/api", "/v1/chat/completions", "/v1")
 
     def __init__(
         self, model: str, base_url: str, timeout: float, client: httpx.Client | None = None
     ) -> None:
-        self.model = model
         url = base_url.strip()
         if "://" not in url:  # OLLAMA_HOST is often written as host:port
             url = f"http://{url}"
-        self.base_url = normalise_base(url, _ENDPOINTS)
-        self.url = f"{self.base_url}/api/chat"
-        self.http = HttpClient(LABEL, self.url, timeout, client=client)
-
-    def __repr__(self) -> str:
-        return f"OllamaAdapter(model={self.model!r}, base_url={self.base_url!r})"
-
-    def close(self) -> None:
-        self.http.close()
-
-    def call(
-        self, request: CompletionRequest, on_text: TextCallback | None = None
-    ) -> AdapterResult:
-        body = request_body(self.model, request, stream=on_text is not None)
-        headers = {"content-type": "application/json"}
-        if on_text is None:
-            return parse_reply(self.http.post_json(headers, body))
-        with closing(self.http.stream_lines(headers, body)) as lines:
-            return self._stream(lines, on_text)
-
-    def _stream(self, lines: Iterator[str], on_text: TextCallback) -> AdapterResult:
-        texts: list[str] = []
-        raw_calls: list[Any] = []
-        for line in lines:
-            if not line.strip():
-                continue
-            chunk = load_json(LABEL, line)
-            with reading(LABEL):
-                if chunk.get("error"):  # a failure after the 200 header was sent
-                    raise self.http.error(TRANSIENT, f"stream failed: {chunk['error']}")
-                message = chunk.get("message") or {}
-                raw_calls.extend(message.get("tool_calls") or ())
-                text = str(message.get("content") or "")
-                done = bool(chunk.get("done"))
-            if text:
-                texts.append(text)
-                on_text(text)
-            if done:
-                with reading(LABEL):
-                    calls, usage, stop = _tool_calls(raw_calls), _usage(chunk), _stop(chunk)
-                return finish(LABEL, "".join(texts), calls, usage, stop)
-        raise self.http.error(TRANSIENT, "stream ended before done")
+        super().__init__(CHAT, model, url, timeout, client=client)
 
 
-def request_body(model: str, request: CompletionRequest, *, stream: bool) -> dict[str, Any]:
+def _json_lines(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """NDJSON: one chunk a line, no event names."""
+    return (("", line) for line in lines if line.strip())
+
+
+class _Stream:
+    """Accumulates NDJSON chunks; the last (`done`) one carries the usage and the stop reason."""
+
+    end = "done"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+        self.texts: list[str] = []
+        self.raw_calls: list[Any] = []
+        self.last: Any = None
+        self.done = False
+
+    def feed(self, event: str, data: str) -> str | None:
+        chunk = load_json(LABEL, data)
+        if chunk.get("error"):  # a failure after the 200 header was sent
+            raise self.http.error(TRANSIENT, f"stream failed: {chunk['error']}")
+        message = chunk.get("message") or {}
+        self.raw_calls.extend(message.get("tool_calls") or ())
+        text = str(message.get("content") or "")
+        self.texts.append(text)
+        self.last, self.done = chunk, bool(chunk.get("done"))
+        return text
+
+    def result(self) -> AdapterResult:
+        calls, usage, stop = _tool_calls(self.raw_calls), _usage(self.last), _stop(self.last)
+        return finish(LABEL, "".join(self.texts), calls, usage, stop)
+
+
+def request_body(model: str, request: CompletionRequest, stream: bool = False) -> dict[str, Any]:
     system = {"role": "system", "content": request.instructions()}
     body: dict[str, Any] = {
         "model": model,
@@ -144,3 +134,6 @@ def _usage(data: Any) -> Usage:
 
 def _stop(data: Any) -> str | None:
     return _DONE.get(str(data.get("done_reason")))
+
+
+CHAT = WireFormat("api/chat", request_body, parse_reply, _Stream, frames=_json_lines)

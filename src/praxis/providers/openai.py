@@ -4,24 +4,20 @@ Responses API (`api = "responses"`), plain or streamed (SSE)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import closing
 from typing import TYPE_CHECKING, Any, Literal
 
 from praxis.providers.adapter import (
     AdapterResult,
     HttpClient,
-    TextCallback,
     count,
     finish,
     function_tools,
-    iter_sse,
     load_json,
-    normalise_base,
     parse_arguments,
     reading,
 )
 from praxis.providers.base import CompletionRequest, ToolCall, Usage
+from praxis.providers.http_adapter import HttpAdapter, WireFormat
 from praxis.providers.http_errors import AUTH, INVALID_REQUEST, RATE_LIMIT, TRANSIENT
 
 if TYPE_CHECKING:
@@ -34,7 +30,6 @@ _FINISH = {
     "tool_calls": "tool_use",
     "function_call": "tool_use",
 }
-_ENDPOINTS = ("/chat/completions", "/responses", "/completions")
 # OpenAI error `type`/`code` values seen inside a stream, mapped onto our classes.
 _STREAM_ERRORS = {
     "server_error": TRANSIENT,
@@ -44,8 +39,10 @@ _STREAM_ERRORS = {
 }
 
 
-class OpenAIAdapter:
+class OpenAIAdapter(HttpAdapter):
     provider = "openai"
+    label = LABEL
+    endpoints = ("/chat/completions", "/responses", "/completions")
 
     def __init__(
         self,
@@ -57,83 +54,33 @@ class OpenAIAdapter:
         api: Literal["chat", "responses"] = "chat",
         client: httpx.Client | None = None,
     ) -> None:
-        self.model = model
         self.api = api
-        self.base_url = normalise_base(base_url, _ENDPOINTS)
-        self.url = f"{self.base_url}/{'responses' if api == 'responses' else 'chat/completions'}"
-        self._headers = {"content-type": "application/json"}
-        if api_key:  # local OpenAI-compatible servers take no key
-            self._headers["authorization"] = f"Bearer {api_key}"
-        secrets = (api_key,) if api_key else ()
-        self.http = HttpClient(
-            LABEL, self.url, timeout, secrets=secrets, key_env=key_env, client=client
+        super().__init__(
+            RESPONSES if api == "responses" else CHAT,
+            model,
+            base_url,
+            timeout,
+            # local OpenAI-compatible servers take no key
+            headers={"authorization": f"Bearer {api_key}"} if api_key else None,
+            api_key=api_key,
+            key_env=key_env,
+            client=client,
         )
 
     def __repr__(self) -> str:  # never show the key
         return f"OpenAIAdapter(model={self.model!r}, base_url={self.base_url!r}, api={self.api!r})"
 
-    def close(self) -> None:
-        self.http.close()
 
-    def call(
-        self, request: CompletionRequest, on_text: TextCallback | None = None
-    ) -> AdapterResult:
-        if self.api == "responses":
-            body = responses_body(self.model, request)
-            if on_text is None:
-                return parse_response(self.http.post_json(self._headers, body))
-            body["stream"] = True
-            with closing(self.http.stream_lines(self._headers, body)) as lines:
-                return self._stream_responses(lines, on_text)
-        body = chat_body(self.model, request)
-        if on_text is None:
-            return parse_chat(self.http.post_json(self._headers, body))
-        body["stream"] = True
-        body["stream_options"] = {"include_usage": True}
-        with closing(self.http.stream_lines(self._headers, body)) as lines:
-            return self._stream_chat(lines, on_text)
-
-    def _stream_chat(self, lines: Iterator[str], on_text: TextCallback) -> AdapterResult:
-        state = _ChatStream()
-        for _event, data in iter_sse(lines):
-            if data.strip() == "[DONE]":
-                return state.result()
-            chunk = load_json(LABEL, data)
-            with reading(LABEL):
-                if chunk.get("error"):
-                    raise self._stream_error(chunk["error"])
-                delta = state.feed(chunk)
-            if delta:
-                on_text(delta)
-        raise self.http.error(TRANSIENT, "stream ended before [DONE]")
-
-    def _stream_responses(self, lines: Iterator[str], on_text: TextCallback) -> AdapterResult:
-        for event, data in iter_sse(lines):
-            payload = load_json(LABEL, data)
-            with reading(LABEL):
-                kind = event or payload["type"]
-                if kind == "error":
-                    raise self._stream_error(payload)
-                if kind == "response.failed":
-                    raise self._stream_error(payload["response"].get("error") or {})
-                if kind in ("response.completed", "response.incomplete"):
-                    return parse_response(payload["response"])
-                # Text arrives as deltas; the final event carries the whole response.
-                delta = str(payload["delta"]) if kind == "response.output_text.delta" else None
-            if delta:
-                on_text(delta)
-        raise self.http.error(TRANSIENT, "stream ended before response.completed")
-
-    def _stream_error(self, error: Any) -> Exception:
-        error = error if isinstance(error, dict) else {"message": str(error)}
-        kind = str(error.get("code") or error.get("type"))
-        return self.http.error(
-            _STREAM_ERRORS.get(kind, INVALID_REQUEST),
-            f"stream failed: {kind}: {error.get('message')}",
-        )
+def _stream_error(http: HttpClient, error: Any) -> Exception:
+    error = error if isinstance(error, dict) else {"message": str(error)}
+    kind = str(error.get("code") or error.get("type"))
+    return http.error(
+        _STREAM_ERRORS.get(kind, INVALID_REQUEST),
+        f"stream failed: {kind}: {error.get('message')}",
+    )
 
 
-def chat_body(model: str, request: CompletionRequest) -> dict[str, Any]:
+def chat_body(model: str, request: CompletionRequest, stream: bool = False) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"role": "system", "content": request.instructions()}]
     for message in request.messages:
         if message.role == "tool":
@@ -161,6 +108,9 @@ def chat_body(model: str, request: CompletionRequest) -> dict[str, Any]:
     }
     if request.tools:
         body["tools"] = function_tools(request.tools)
+    if stream:
+        body["stream"] = True
+        body["stream_options"] = {"include_usage": True}
     return body
 
 
@@ -189,13 +139,23 @@ def parse_chat(data: Any) -> AdapterResult:
 class _ChatStream:
     """Accumulates chat.completion.chunk objects; tool-call pieces are keyed by their index."""
 
-    def __init__(self) -> None:
+    end = "[DONE]"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
         self.texts: list[str] = []
         self.calls: dict[int, dict[str, str]] = {}
         self.usage = Usage()
         self.stop: str | None = None
+        self.done = False
 
-    def feed(self, chunk: dict[str, Any]) -> str | None:
+    def feed(self, event: str, data: str) -> str | None:
+        if data.strip() == "[DONE]":  # the closing line, not JSON
+            self.done = True
+            return None
+        chunk = load_json(LABEL, data)
+        if chunk.get("error"):
+            raise _stream_error(self.http, chunk["error"])
         if chunk.get("usage"):
             usage = chunk["usage"]
             self.usage = Usage(count(usage, "prompt_tokens"), count(usage, "completion_tokens"))
@@ -226,7 +186,7 @@ class _ChatStream:
         return finish(LABEL, "".join(self.texts), calls, self.usage, self.stop)
 
 
-def responses_body(model: str, request: CompletionRequest) -> dict[str, Any]:
+def responses_body(model: str, request: CompletionRequest, stream: bool = False) -> dict[str, Any]:
     items: list[dict[str, Any]] = []
     for message in request.messages:
         if message.role == "tool":
@@ -265,7 +225,35 @@ def responses_body(model: str, request: CompletionRequest) -> dict[str, Any]:
             }
             for t in request.tools
         ]
+    if stream:
+        body["stream"] = True
     return body
+
+
+class _ResponsesStream:
+    """Responses API events: text arrives as deltas; the final event carries the whole response."""
+
+    end = "response.completed"
+
+    def __init__(self, http: HttpClient) -> None:
+        self.http = http
+        self.response: Any = None
+        self.done = False
+
+    def feed(self, event: str, data: str) -> str | None:
+        payload = load_json(LABEL, data)
+        kind = event or payload["type"]
+        if kind == "error":
+            raise _stream_error(self.http, payload)
+        if kind == "response.failed":
+            raise _stream_error(self.http, payload["response"].get("error") or {})
+        if kind in ("response.completed", "response.incomplete"):
+            self.response, self.done = payload["response"], True
+            return None
+        return str(payload["delta"]) if kind == "response.output_text.delta" else None
+
+    def result(self) -> AdapterResult:
+        return parse_response(self.response)
 
 
 def parse_response(data: Any) -> AdapterResult:
@@ -287,3 +275,7 @@ def parse_response(data: Any) -> AdapterResult:
         if data.get("status") == "incomplete" and reason == "max_output_tokens":
             stop = "max_tokens"
     return finish(LABEL, "".join(texts), calls, usage, stop)
+
+
+CHAT = WireFormat("chat/completions", chat_body, parse_chat, _ChatStream)
+RESPONSES = WireFormat("responses", responses_body, parse_response, _ResponsesStream)
