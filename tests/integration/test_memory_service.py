@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from praxis.app import Praxis
 from praxis.config.settings import MemorySettings
 from praxis.errors import PraxisError, StateError, UsageError
+from praxis.memory.operational import Failure
 from praxis.memory.service import MemoryService, parse_ref
 
 NOW = "2026-05-01T12:00:00Z"
@@ -253,9 +255,11 @@ def test_tool_text_is_cleaned_and_capped_operator_text_refused(app: Praxis) -> N
 
 def test_a_repeated_failure_bumps_the_counter_and_resolve_closes_it(app: Praxis) -> None:
     memory = service(app)
-    assert memory.record_failure("tidy the garage", "eval_failed", "s1", None, 1, NOW) == (1, 1)
+    failed = Failure("tidy the garage", "eval_failed", "s1", None, 1)
+    assert memory.record_failure(failed, NOW) == (1, 1)
     later = "2026-05-01T13:00:00Z"
-    assert memory.record_failure("tidy the garage", "eval_failed", "s2", None, 2, later) == (1, 1)
+    again = replace(failed, symptoms="s2", session_id=2)
+    assert memory.record_failure(again, later) == (1, 1)
     assert rows(app, "SELECT id, count, last_seen_at FROM do_not_repeat") == [(1, 2, later)]
     assert rows(app, "SELECT id, count, symptoms FROM known_bugs") == [(1, 2, "s2")]
     found = memory.context_for("garage", "r", NOW)
@@ -269,14 +273,16 @@ def test_a_repeated_failure_bumps_the_counter_and_resolve_closes_it(app: Praxis)
     assert (found.do_not_repeat, found.known_bugs) == ([], [])
     with pytest.raises(StateError, match="already resolved"):
         memory.resolve("bug-1", later)
-    memory.record_failure("tidy the garage", "review_failed", "s3", None, 3, later)
+    memory.record_failure(
+        replace(failed, severity="review_failed", symptoms="s3", session_id=3), later
+    )
     assert rows(app, "SELECT count, resolved_at FROM do_not_repeat") == [(3, None)]
 
 
 def test_operational_lookup_matches_words(app: Praxis) -> None:
     memory = service(app)
-    memory.record_failure("clean the garage shelves", "eval_failed", "s", None, 1, NOW)
-    memory.record_failure("bake bread", "eval_failed", "s", None, 2, NOW)
+    memory.record_failure(Failure("clean the garage shelves", "eval_failed", "s", None, 1), NOW)
+    memory.record_failure(Failure("bake bread", "eval_failed", "s", None, 2), NOW)
     found = memory.context_for("garage cleanup", "r", NOW)
     assert len(found.do_not_repeat) == 1 and "garage shelves" in found.do_not_repeat[0]
     assert [b.split(" -> ")[0] for b in found.known_bugs] == ["- clean the garage shelves"]

@@ -151,7 +151,7 @@ def test_an_unfinished_state_of_the_rust_original_resumes(cli: InProcessRunner) 
 
 
 def test_conversations_of_old_sessions_are_dropped_at_the_snapshot_horizon(tmp_path: Path) -> None:
-    from praxis.loop.conversation_store import append, forget_old, load
+    from praxis.loop.conversation_store import Conversation, forget_old, load
     from praxis.providers.base import Message
     from praxis.storage.db import open_database
 
@@ -163,7 +163,7 @@ def test_conversations_of_old_sessions_are_dropped_at_the_snapshot_horizon(tmp_p
             "VALUES (?, 1, ?, 't', 't', 'task_selected')",
             (key, number),
         )
-        append(conn, key, Message("user", f"hello {number}"), "2026-05-01T12:00:00Z")
+        Conversation(conn, key).add(Message("user", f"hello {number}"))
     assert forget_old(conn, keep_sessions=3) == 4  # sessions 1..4 are past the horizon
     assert [len(load(conn, f"run-{n}")) for n in range(1, 8)] == [0, 0, 0, 0, 1, 1, 1]
     conn.close()

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from typing import NamedTuple
 
+from praxis import clock
 from praxis.providers.base import Message, Role, ToolCall
 
 
@@ -51,70 +52,80 @@ def load(conn: sqlite3.Connection, run_key: str) -> list[StoredMessage]:
     ]
 
 
-def append(
-    conn: sqlite3.Connection,
-    run_key: str,
-    message: Message,
-    now: str,
-    *,
-    waiting: bool = False,
-    request_id: int | None = None,
-    stop_reason: str | None = None,
-) -> StoredMessage:
-    """Store the next message (committed at once: autocommit connection)."""
-    seq = int(
-        conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM conversation_messages WHERE run_key = ?",
-            (run_key,),
-        ).fetchone()[0]
-    )
-    content = None if waiting else message.content
-    calls = (
-        json.dumps(
-            [
-                {"id": c.id, "name": c.name, "arguments": dict(c.arguments)}
-                for c in message.tool_calls
-            ],
-            ensure_ascii=False,
+class Conversation:
+    """A session's act conversation as stored: `messages` in order, and the one way to add to
+    them or fill a waiting row — redacted (as every stored message is) and stored first, so a
+    resumed act finds what the model was sent."""
+
+    def __init__(self, conn: sqlite3.Connection, run_key: str) -> None:
+        self.conn = conn
+        self.run_key = run_key
+        self.messages = load(conn, run_key)
+
+    def add(
+        self,
+        message: Message,
+        *,
+        waiting: bool = False,
+        request_id: int | None = None,
+        stop_reason: str | None = None,
+    ) -> None:
+        """Store the next message (committed at once: autocommit connection); a `waiting` tool
+        row has no content until `fill` gives it its result."""
+        from praxis.redact import redact, redact_value
+
+        calls = tuple(
+            c._replace(arguments=redact_value(dict(c.arguments))) for c in message.tool_calls
         )
-        if message.tool_calls
-        else None
-    )
-    conn.execute(
-        "INSERT INTO conversation_messages(run_key, seq, role, content, tool_calls_json, "
-        "tool_call_id, request_id, stop_reason, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            run_key,
-            seq,
-            message.role,
-            content,
-            calls,
-            message.tool_call_id,
-            request_id,
-            stop_reason,
-            now,
-            now,
-        ),
-    )
-    return StoredMessage(
-        seq,
-        message.role,
-        content,
-        message.tool_calls,
-        message.tool_call_id,
-        request_id,
-        stop_reason,
-    )
+        content = None if waiting else redact(message.content)
+        calls_json = (
+            json.dumps(
+                [{"id": c.id, "name": c.name, "arguments": dict(c.arguments)} for c in calls],
+                ensure_ascii=False,
+            )
+            if calls
+            else None
+        )
+        seq = int(
+            self.conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM conversation_messages WHERE run_key = ?",
+                (self.run_key,),
+            ).fetchone()[0]
+        )
+        now = clock.now_text()
+        self.conn.execute(
+            "INSERT INTO conversation_messages(run_key, seq, role, content, tool_calls_json, "
+            "tool_call_id, request_id, stop_reason, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.run_key,
+                seq,
+                message.role,
+                content,
+                calls_json,
+                message.tool_call_id,
+                request_id,
+                stop_reason,
+                now,
+                now,
+            ),
+        )
+        stored = StoredMessage(
+            seq, message.role, content, calls, message.tool_call_id, request_id, stop_reason
+        )
+        self.messages.append(stored)
 
+    def fill(self, row: StoredMessage, text: str) -> None:
+        """Give a waiting tool row its result (only once: a filled row is never changed)."""
+        from praxis.redact import redact
 
-def fill(conn: sqlite3.Connection, run_key: str, seq: int, content: str, now: str) -> None:
-    """Give a waiting tool row its result (only once: a filled row is never changed)."""
-    conn.execute(
-        "UPDATE conversation_messages SET content = ?, updated_at = ? "
-        "WHERE run_key = ? AND seq = ? AND content IS NULL",
-        (content, now, run_key, seq),
-    )
+        content = redact(text)
+        self.conn.execute(
+            "UPDATE conversation_messages SET content = ?, updated_at = ? "
+            "WHERE run_key = ? AND seq = ? AND content IS NULL",
+            (content, clock.now_text(), self.run_key, row.seq),
+        )
+        self.messages[self.messages.index(row)] = row._replace(content=content)
 
 
 def forget_old(conn: sqlite3.Connection, keep_sessions: int) -> int:

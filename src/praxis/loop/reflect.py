@@ -18,6 +18,7 @@ from praxis.loop.outcomes import Outcome
 from praxis.loop.records import append_once, journal_entry, metrics_row
 from praxis.loop.state import SessionState
 from praxis.memory.capture import SessionCapture
+from praxis.memory.operational import Failure
 from praxis.memory.service import MemoryService
 from praxis.quality.evals import EvalSummary, run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem
@@ -228,7 +229,7 @@ def _remember(
     if final in ("review_failed", "eval_failed"):
         target = state.task_label or goal or "this workflow"
         fix = review.findings[0] if review.findings else None
-        memory.record_failure(target, final, review.summary, fix, session_id, now)
+        memory.record_failure(Failure(target, final, review.summary, fix, session_id), now)
     memory.reinforce_session(state.run_key, final in WORK_OUTCOMES, now)
 
 

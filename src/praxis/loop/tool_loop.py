@@ -1,8 +1,8 @@
 """The act phase's conversation with the model (SPEC §4 "Act does real work").
 
 Every message — the opening, each model reply, each tool result — is stored as it happens
-(`storage.conversations`), so a resumed act continues from what is stored: a call whose result is
-stored is never made again, and the model is asked again only with the stored history.
+(`conversation_store.Conversation`), so a resumed act continues from what is stored: a call whose
+result is stored is never made again, and the model is asked again only with the stored history.
 
 Each call the model makes goes through policy, the loop guard and approval. A call that needs
 approval PARKS the session (`awaiting_approval`, the act phase stays open); once the operator
@@ -19,9 +19,8 @@ from typing import NamedTuple
 
 from praxis import clock
 from praxis.faults import crash_point
-from praxis.loop import conversation_store as conversations
 from praxis.loop.context import RunContext
-from praxis.loop.conversation_store import StoredMessage
+from praxis.loop.conversation_store import Conversation, StoredMessage
 from praxis.loop.model_calls import call_model
 from praxis.loop.outcomes import Outcome
 from praxis.loop.prompts import ACT
@@ -77,9 +76,9 @@ def run_conversation(ctx: RunContext, opening: str, subject: Mapping[str, str]) 
     tools = offered_tools(ctx.app) if use_tools else []
     offer = Offer(tools, ctx.app.config.settings.agent.max_tool_calls)
     specs = tuple(t.spec for t in offer.tools)
-    history = conversations.load(ctx.db, state.run_key)
-    if not history:
-        history.append(_store(ctx, Message("user", opening)))
+    history = Conversation(ctx.db, state.run_key)
+    if not history.messages:
+        history.add(Message("user", opening))
     state.waiting_request_ids = []
     # The stub never calls tools by design; a real (metered) model without tools is worth saying.
     tools_dropped = not use_tools and provider.metered
@@ -88,21 +87,21 @@ def run_conversation(ctx: RunContext, opening: str, subject: Mapping[str, str]) 
             if any(c.kind == "blocked" for c in state.tool_calls):
                 _end_blocked(ctx)
                 return
-            turn = _open_turn(history)
+            turn = _open_turn(history.messages)
             if turn is not None:
                 if _answer(ctx, offer, history, turn):
                     return
                 continue
-            if history[-1].role == "assistant":  # the final reply is stored (a resumed act)
-                _finish(ctx, history[-1], tools_dropped)
+            if history.messages[-1].role == "assistant":  # a resumed act: its final reply
+                _finish(ctx, history.messages[-1], tools_dropped)
                 return
             offered = specs if state.tool_calls_made < offer.limit else ()
-            conversation = tuple(m.message() for m in history)
+            conversation = tuple(m.message() for m in history.messages)
             reply = call_model(ctx, ACT, conversation, subject, offered)
             tools_dropped = tools_dropped or reply.tools_dropped
             calls = reply.tool_calls if offered else ()
             said = Message("assistant", reply.text, calls)
-            history.append(_store(ctx, said, stop_reason=reply.stop_reason))
+            history.add(said, stop_reason=reply.stop_reason)
             crash_point("act:after_model_reply")
     finally:
         write_capabilities(ctx.app.data_dir, ctx.db)
@@ -123,7 +122,7 @@ def _open_turn(history: list[StoredMessage]) -> Turn | None:
     return None
 
 
-def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: Turn) -> bool:
+def _answer(ctx: RunContext, offer: Offer, history: Conversation, turn: Turn) -> bool:
     """Answer the turn's calls as far as possible. True when act ends here (parked, blocked,
     expired); False when every call is answered and the model should continue."""
     state, conn = ctx.state, ctx.db
@@ -141,7 +140,7 @@ def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: T
             continue
         verdict = resume_call(ctx.app, conn, request, state.run_key, state.selected_goal_id)
         _note_call(ctx, request.tool_name, verdict)
-        _fill(ctx, history, row, verdict.output)
+        history.fill(row, verdict.output)
     if expired:
         _expire(ctx, history, turn, expired)
         return True
@@ -158,7 +157,7 @@ def _answer(ctx: RunContext, offer: Offer, history: list[StoredMessage], turn: T
         parked = verdict.kind == "pending"
         if parked and verdict.request_id is not None:
             waiting.append(verdict.request_id)
-        history.append(_store(ctx, result, waiting=parked, request_id=verdict.request_id))
+        history.add(result, waiting=parked, request_id=verdict.request_id)
         crash_point("act:after_tool_result")
     if blocked is not None:
         _end_blocked(ctx)
@@ -209,9 +208,7 @@ def _expired(ctx: RunContext, request: approvals.ApprovalRequest) -> bool:
     return waited >= timedelta(hours=hours)
 
 
-def _expire(
-    ctx: RunContext, history: list[StoredMessage], turn: Turn, request_ids: list[int]
-) -> None:
+def _expire(ctx: RunContext, history: Conversation, turn: Turn, request_ids: list[int]) -> None:
     state = ctx.state
     hours = ctx.app.config.settings.agent.approval_wait_hours
     now = clock.now_text()
@@ -220,7 +217,7 @@ def _expire(
     text = f"Not run: the operator did not decide within {hours:g} hours."
     for row in turn.rows:
         if row.waiting:
-            _fill(ctx, history, row, text)
+            history.fill(row, text)
     listed = ", ".join(f"#{i}" for i in request_ids)
     state.waiting_request_ids = []
     state.last_outcome = "approval_expired"
@@ -273,39 +270,6 @@ def _note_call(ctx: RunContext, tool_name: str, verdict: CallVerdict) -> None:
     if tool_name == "goal-complete" and verdict.kind == "ran":
         ctx.state.act_reported_done = True
     _record_call(ctx, tool_name, verdict)
-
-
-def _fill(ctx: RunContext, history: list[StoredMessage], row: StoredMessage, text: str) -> None:
-    """Give a waiting tool row its result: stored (redacted, as every message is) and updated in
-    `history`, so the model is sent the real result without reloading the conversation."""
-    from praxis.redact import redact
-
-    content = redact(text)
-    conversations.fill(ctx.db, ctx.state.run_key, row.seq, content, clock.now_text())
-    history[history.index(row)] = row._replace(content=content)
-
-
-def _store(
-    ctx: RunContext,
-    message: Message,
-    *,
-    waiting: bool = False,
-    request_id: int | None = None,
-    stop_reason: str | None = None,
-) -> StoredMessage:
-    from praxis.redact import redact, redact_value
-
-    calls = tuple(c._replace(arguments=redact_value(dict(c.arguments))) for c in message.tool_calls)
-    clean = message._replace(content=redact(message.content), tool_calls=calls)
-    return conversations.append(
-        ctx.db,
-        ctx.state.run_key,
-        clean,
-        clock.now_text(),
-        waiting=waiting,
-        request_id=request_id,
-        stop_reason=stop_reason,
-    )
 
 
 def _record_call(ctx: RunContext, tool_name: str, verdict: CallVerdict) -> None:

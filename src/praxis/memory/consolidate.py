@@ -15,19 +15,21 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from praxis.clock import format_timestamp
 from praxis.memory.decay import COLD_STEP, MAX_WEIGHT
 from praxis.memory.store import (
+    HOT_SELECT,
     Memory,
     add_cold_memory,
     delete_memory,
     dumps,
     get_many,
     hot_from_row,
-    json_list,
+    json_ids,
     set_cold_tags,
 )
 from praxis.memory.text import (
@@ -40,15 +42,13 @@ from praxis.memory.text import (
     similarity,
 )
 
+if TYPE_CHECKING:
+    from praxis.config.settings import MemorySettings
+
 FLAGGED_WEIGHT = 0.5  # a cold memory made only of flagged hot memories starts lighter
 MAX_TAGS = 12
 CANDIDATES = 20
 DF_CAP = 200
-
-_HOT = (
-    "SELECT id, content, summary, importance, tags, flags, created_at, origin, session_id, "
-    "last_reinforced, access_count FROM hot_memories"
-)
 
 
 @dataclass(frozen=True)
@@ -65,29 +65,18 @@ class ConsolidationResult:
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
-        return {
-            "moved": self.moved,
-            "by_age": self.by_age,
-            "by_capacity": self.by_capacity,
-            "created": self.created,
-            "merged": self.merged,
-            "reinforced": self.reinforced,
-            "contradictions": self.contradictions,
-            "hot_remaining": self.hot_remaining,
-            "cold_total": self.cold_total,
-        }
+        """Every count above (all but `dry_run`), by name, in order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "dry_run"}
 
 
 def consolidate(
-    conn: sqlite3.Connection,
-    now: datetime,
-    hot_days: int,
-    hot_capacity: int,
-    threshold: float,
+    conn: sqlite3.Connection, now: datetime, settings: MemorySettings
 ) -> ConsolidationResult:
-    stamp = format_timestamp(now)
-    cutoff = format_timestamp(now - timedelta(days=hot_days))
-    aged = [hot_from_row(r) for r in conn.execute(f"{_HOT} WHERE created_at < ?", (cutoff,))]
+    """Move the hot memories past `hot_days` or `hot_capacity` to cold memory, merging those at
+    least `merge_similarity` alike."""
+    stamp, threshold = format_timestamp(now), settings.merge_similarity
+    cutoff = format_timestamp(now - timedelta(days=settings.hot_days))
+    aged = [hot_from_row(r) for r in conn.execute(f"{HOT_SELECT} WHERE created_at < ?", (cutoff,))]
     # Capacity: of the young ones left, the oldest beyond `hot_capacity` go too.
     young = int(
         conn.execute(
@@ -97,8 +86,8 @@ def consolidate(
     overflow = [
         hot_from_row(r)
         for r in conn.execute(
-            f"{_HOT} WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
-            (cutoff, max(0, young - hot_capacity)),
+            f"{HOT_SELECT} WHERE created_at >= ? ORDER BY created_at, id LIMIT ?",
+            (cutoff, max(0, young - settings.hot_capacity)),
         )
     ]
     moving = sorted(aged + overflow, key=lambda m: (m.created_at, m.id))
@@ -261,7 +250,7 @@ def _link(conn: sqlite3.Connection, cold_id: int, opposed: list[int]) -> int:
             row = conn.execute(
                 "SELECT contradicts FROM cold_memories WHERE id = ?", (a,)
             ).fetchone()
-            links = [int(i) for i in json_list(row[0]) if isinstance(i, int)] if row else []
+            links = list(json_ids(row[0])) if row else []
             if b not in links:
                 links.append(b)
                 conn.execute(

@@ -12,9 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from praxis.clock import format_timestamp
 from praxis.storage.transaction import transaction
+
+if TYPE_CHECKING:
+    from praxis.config.settings import MemorySettings
 
 HOT_STEP = 0.05  # importance added per reinforcement (capped at 1.0)
 COLD_STEP = 0.1  # weight added per reinforcement or merged duplicate
@@ -65,17 +69,12 @@ def reinforce_session(conn: sqlite3.Connection, run_key: str, ended_well: bool, 
     return reinforced
 
 
-def decay(
-    conn: sqlite3.Connection,
-    now: str,
-    zone: tzinfo,
-    after_days: int,
-    factor: float,
-    floor: float,
-) -> int:
-    """Apply decay; returns the number of memories whose weight changed."""
+def decay(conn: sqlite3.Connection, now: str, zone: tzinfo, settings: MemorySettings) -> int:
+    """Apply decay (`decay_after_days`, `decay_factor`, `decay_floor`); returns the number of
+    memories whose weight changed."""
     moment = _parse(now)
-    cutoff = format_timestamp(moment - timedelta(days=after_days))
+    factor, floor = settings.decay_factor, settings.decay_floor
+    cutoff = format_timestamp(moment - timedelta(days=settings.decay_after_days))
     local = moment.astimezone(zone)
     day_start = format_timestamp(local.replace(hour=0, minute=0, second=0, microsecond=0))
     with transaction(conn, join=True):

@@ -10,14 +10,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from praxis.memory.store import dumps, json_list
-from praxis.memory.text import STOPWORDS, normalize, words
+from praxis.memory.store import dumps, json_texts
+from praxis.memory.text import STOPWORDS, bounded, normalize, words
 
 KINDS = ("dnr", "bug")
 SCAN_LIMIT = 200
 DEFAULT_FIX = (
     "Repair the failing work, rerun verification, and only then mark the session complete."
 )
+_STATEMENT = ("Do not treat ", " as complete until reviewer and eval checks pass cleanly.")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _dnr(row: sqlite3.Row) -> OpMemory:
         str(row["statement"]),
         None,
         row["severity"],
-        tuple(str(t) for t in json_list(row["tags"])),
+        json_texts(row["tags"]),
         int(row["count"] or 1),
         row["created_at"],
         row["last_seen_at"] or row["created_at"],
@@ -85,7 +86,7 @@ def _bug(row: sqlite3.Row) -> OpMemory:
         str(row["symptoms"]),
         str(row["fix_summary"]),
         None,
-        tuple(str(t) for t in json_list(row["tags"])),
+        json_texts(row["tags"]),
         int(row["count"] or 1),
         None,
         row["last_seen_at"],
@@ -94,72 +95,85 @@ def _bug(row: sqlite3.Row) -> OpMemory:
     )
 
 
+@dataclass(frozen=True)
+class Failure:
+    """What a failed session teaches: the work that failed (`target`), how (`severity`: the
+    session's outcome), what was seen, and the fix when one is known."""
+
+    target: str
+    severity: str
+    symptoms: str
+    fix: str | None
+    session_id: int
+
+
 def record_failure(
-    conn: sqlite3.Connection,
-    target: str,
-    severity: str,
-    symptoms: str,
-    fix: str | None,
-    session_id: int,
-    now: str,
+    conn: sqlite3.Connection, failure: Failure, max_chars: int, now: str
 ) -> tuple[int, int]:
-    """The do-not-repeat and known-bug rows of a failed session (reference §7.3), deduplicated
-    by signature. Returns (dnr id, bug id). No commit."""
+    """The do-not-repeat and known-bug rows of a failed session (reference §7.3), one per
+    signature. Its texts are cleaned, cut to `max_chars` (model-written) and redacted. Returns
+    (dnr id, bug id). No commit."""
     from praxis.redact import redact
 
-    target, symptoms = redact(target), redact(symptoms)
+    target = redact(bounded(failure.target, max_chars))
+    symptoms = redact(bounded(failure.symptoms, max_chars))
+    fix = bounded(failure.fix or "", max_chars)
     fix = redact(fix) if fix else DEFAULT_FIX
-    statement = f"Do not treat {target} as complete until reviewer and eval checks pass cleanly."
-    signature = normalize(statement)
-    row = conn.execute(
-        "SELECT id FROM do_not_repeat WHERE signature = ? ORDER BY id DESC LIMIT 1", (signature,)
-    ).fetchone()
-    if row is not None:
-        dnr_id = int(row[0])
-        conn.execute(
-            "UPDATE do_not_repeat SET count = count + 1, last_seen_at = ?, severity = ?, "
-            "source_session_id = ?, resolved_at = NULL WHERE id = ?",
-            (now, severity, session_id, dnr_id),
-        )
-    else:
-        dnr_id = int(
-            conn.execute(
-                "INSERT INTO do_not_repeat(statement, tags, source_session_id, severity, "
-                "created_at, signature, count, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-                (
-                    statement,
-                    dumps([severity, "operations"]),
-                    session_id,
-                    severity,
-                    now,
-                    signature,
-                    now,
-                ),
-            ).lastrowid
-            or 0
-        )
-    row = conn.execute(
-        "SELECT id FROM known_bugs WHERE signature = ? ORDER BY resolved_at IS NULL DESC, id DESC "
-        "LIMIT 1",
-        (target,),
-    ).fetchone()
-    if row is not None:
-        bug_id = int(row[0])
-        conn.execute(
-            "UPDATE known_bugs SET count = count + 1, last_seen_at = ?, symptoms = ?, "
-            "fix_summary = ?, source_session_id = ?, resolved_at = NULL WHERE id = ?",
-            (now, symptoms, fix, session_id, bug_id),
-        )
-    else:
-        bug_id = int(
-            conn.execute(
-                "INSERT INTO known_bugs(signature, symptoms, fix_summary, tags, source_session_id, "
-                "resolved_at, last_seen_at, count) VALUES (?, ?, ?, ?, ?, NULL, ?, 1)",
-                (target, symptoms, fix, dumps([severity, "quality"]), session_id, now),
-            ).lastrowid
-            or 0
-        )
+    severity, session_id = failure.severity, failure.session_id
+    statement = _statement(target)
+    dnr_id = _seen_again_or_added(
+        conn,
+        "do_not_repeat",
+        normalize(statement),
+        "id DESC",
+        seen={"last_seen_at": now, "severity": severity, "source_session_id": session_id},
+        added={"statement": statement, "tags": dumps([severity, "operations"]), "created_at": now},
+    )
+    bug_id = _seen_again_or_added(
+        conn,
+        "known_bugs",
+        target,
+        "resolved_at IS NULL DESC, id DESC",
+        seen={
+            "last_seen_at": now,
+            "symptoms": symptoms,
+            "fix_summary": fix,
+            "source_session_id": session_id,
+        },
+        added={"tags": dumps([severity, "quality"])},
+    )
     return dnr_id, bug_id
+
+
+def _seen_again_or_added(
+    conn: sqlite3.Connection,
+    table: str,
+    signature: str,
+    prefer: str,
+    *,
+    seen: dict[str, object],
+    added: dict[str, object],
+) -> int:
+    """The id of `table`'s row with this signature (the first by `prefer` if there are several),
+    seen once more: its count bumped, the `seen` columns set and reopened. Without one, a new row
+    with the `seen` and `added` columns and a count of 1."""
+    row = conn.execute(
+        f"SELECT id FROM {table} WHERE signature = ? ORDER BY {prefer} LIMIT 1", (signature,)
+    ).fetchone()
+    if row is not None:
+        sets = "".join(f"{column} = ?, " for column in seen)
+        conn.execute(
+            f"UPDATE {table} SET count = count + 1, {sets}resolved_at = NULL WHERE id = ?",
+            (*seen.values(), row[0]),
+        )
+        return int(row[0])
+    values = {"signature": signature, **added, **seen}
+    marks = ", ".join("?" * len(values))
+    cursor = conn.execute(
+        f"INSERT INTO {table}({', '.join(values)}, count) VALUES ({marks}, 1)",
+        tuple(values.values()),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 def open_lines(conn: sqlite3.Connection, query: str, now: str) -> tuple[list[str], list[str]]:
@@ -217,7 +231,10 @@ def recurring_dnr(conn: sqlite3.Connection, min_count: int) -> list[OpMemory]:
 
 def failure_target(statement: str) -> str:
     """The work a do-not-repeat statement names (`Do not treat X as complete ...` → X)."""
-    return _target_of(statement)
+    prefix, suffix = _STATEMENT
+    if statement.startswith(prefix) and statement.endswith(suffix):
+        return statement[len(prefix) : -len(suffix)]
+    return statement
 
 
 def list_ops(conn: sqlite3.Connection, limit: int) -> list[OpMemory]:
@@ -251,7 +268,7 @@ def resolve(conn: sqlite3.Connection, kind: str, op_id: int, now: str) -> list[s
     closed = [memory.ref]
     _close(conn, kind, op_id, now)
     if kind == "dnr":
-        target = _target_of(memory.text)
+        target = failure_target(memory.text)
         row = conn.execute(
             "SELECT id FROM known_bugs WHERE signature = ? AND resolved_at IS NULL", (target,)
         ).fetchall()
@@ -259,24 +276,19 @@ def resolve(conn: sqlite3.Connection, kind: str, op_id: int, now: str) -> list[s
             _close(conn, "bug", int(r[0]), now)
             closed.append(f"bug-{r[0]}")
     else:
-        statement = (
-            f"Do not treat {memory.signature} as complete until reviewer and eval checks pass "
-            "cleanly."
-        )
         for r in conn.execute(
             "SELECT id FROM do_not_repeat WHERE signature = ? AND resolved_at IS NULL",
-            (normalize(statement),),
+            (normalize(_statement(memory.signature)),),
         ).fetchall():
             _close(conn, "dnr", int(r[0]), now)
             closed.append(f"dnr-{r[0]}")
     return closed
 
 
-def _target_of(statement: str) -> str:
-    prefix, suffix = "Do not treat ", " as complete until reviewer and eval checks pass cleanly."
-    if statement.startswith(prefix) and statement.endswith(suffix):
-        return statement[len(prefix) : -len(suffix)]
-    return statement
+def _statement(target: str) -> str:
+    """The do-not-repeat statement of a failed piece of work (`failure_target` reads it back)."""
+    prefix, suffix = _STATEMENT
+    return f"{prefix}{target}{suffix}"
 
 
 def _close(conn: sqlite3.Connection, kind: str, op_id: int, now: str) -> None:

@@ -118,26 +118,10 @@ class MemoryService:
                 session_id=capture.session_id,
             )
 
-    def record_failure(
-        self,
-        target: str,
-        severity: str,
-        symptoms: str,
-        fix: str | None,
-        session_id: int,
-        now: str,
-    ) -> tuple[int, int]:
-        max_chars = self.settings.max_chars
+    def record_failure(self, failure: ops.Failure, now: str) -> tuple[int, int]:
+        """The operational rows of a failed session: (do-not-repeat id, known-bug id)."""
         with transaction(self.conn, join=True):
-            return ops.record_failure(
-                self.conn,
-                bounded(target, max_chars),
-                severity,
-                bounded(symptoms, max_chars),
-                bounded(fix, max_chars) if fix else None,
-                session_id,
-                now,
-            )
+            return ops.record_failure(self.conn, failure, self.settings.max_chars, now)
 
     def reinforce_session(self, run_key: str, ended_well: bool, now: str) -> int:
         with transaction(self.conn, join=True):
@@ -149,14 +133,7 @@ class MemoryService:
 
         s = self.settings
         with transaction(self.conn, join=True):
-            changed = decay_mod.decay(
-                self.conn,
-                now,
-                load_timezone(self.timezone),
-                s.decay_after_days,
-                s.decay_factor,
-                s.decay_floor,
-            )
+            changed = decay_mod.decay(self.conn, now, load_timezone(self.timezone), s)
             self._record_run("decay", now, {"decayed": changed})
         if changed:
             self._event(
@@ -261,13 +238,10 @@ class MemoryService:
         from praxis.clock import parse_timestamp
         from praxis.memory.consolidate import consolidate
 
-        s = self.settings
         if self.conn.in_transaction:
             raise StateError("consolidation needs its own transaction")
         with transaction(self.conn, rollback=dry_run):
-            result = consolidate(
-                self.conn, parse_timestamp(now), s.hot_days, s.hot_capacity, s.merge_similarity
-            )
+            result = consolidate(self.conn, parse_timestamp(now), self.settings)
             if not dry_run:
                 self._record_run("consolidate", now, result.counts())
         if dry_run:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from praxis.memory.text import content_hash
 
@@ -145,24 +146,42 @@ def set_cold_tags(conn: sqlite3.Connection, memory_id: int, content: str, tags: 
     )
 
 
-_HOT_COLUMNS = (
-    "id, content, summary, importance, tags, flags, created_at, origin, session_id, "
-    "last_reinforced, access_count"
+HOT_SELECT = (
+    "SELECT id, content, summary, importance, tags, flags, created_at, origin, session_id, "
+    "last_reinforced, access_count FROM hot_memories"
 )
-_COLD_COLUMNS = (
-    "id, content, weight, tags, flags, created_at, source_ids, contradicts, last_reinforced, "
-    "last_decayed"
+_COLD_SELECT = (
+    "SELECT id, content, weight, tags, flags, created_at, source_ids, contradicts, "
+    "last_reinforced, last_decayed FROM cold_memories"
 )
+
+
+def json_texts(raw: object) -> tuple[str, ...]:
+    """A JSON list column (tags, flags) as strings."""
+    return tuple(str(t) for t in json_list(raw))
+
+
+def json_ids(raw: object) -> tuple[int, ...]:
+    """A JSON list column of memory ids (source_ids, contradicts); anything else is dropped."""
+    return tuple(int(i) for i in json_list(raw) if isinstance(i, int))
+
+
+def _shared_fields(row: sqlite3.Row) -> tuple[int, str, tuple[str, ...], tuple[str, ...], str]:
+    """What a hot and a cold row have alike: id, content, tags, flags, created_at."""
+    return (
+        int(row["id"]),
+        str(row["content"]),
+        json_texts(row["tags"]),
+        json_texts(row["flags"]),
+        str(row["created_at"]),
+    )
 
 
 def hot_from_row(row: sqlite3.Row) -> Memory:
+    """A hot memory from a row of `HOT_SELECT`."""
     return Memory(
         "hot",
-        int(row["id"]),
-        str(row["content"]),
-        tuple(str(t) for t in json_list(row["tags"])),
-        tuple(str(f) for f in json_list(row["flags"])),
-        str(row["created_at"]),
+        *_shared_fields(row),
         float(row["importance"]),
         summary=row["summary"],
         origin=row["origin"],
@@ -173,57 +192,50 @@ def hot_from_row(row: sqlite3.Row) -> Memory:
 
 
 def cold_from_row(row: sqlite3.Row) -> Memory:
+    """A cold memory from a row of `_COLD_SELECT`."""
     return Memory(
         "cold",
-        int(row["id"]),
-        str(row["content"]),
-        tuple(str(t) for t in json_list(row["tags"])),
-        tuple(str(f) for f in json_list(row["flags"])),
-        str(row["created_at"]),
+        *_shared_fields(row),
         float(row["weight"]),
-        source_ids=tuple(int(i) for i in json_list(row["source_ids"]) if isinstance(i, int)),
-        contradicts=tuple(int(i) for i in json_list(row["contradicts"]) if isinstance(i, int)),
+        source_ids=json_ids(row["source_ids"]),
+        contradicts=json_ids(row["contradicts"]),
         last_reinforced=row["last_reinforced"],
         last_decayed=row["last_decayed"],
     )
 
 
+class _Table(NamedTuple):
+    """How a tier's rows are read."""
+
+    select: str
+    from_row: Callable[[sqlite3.Row], Memory]
+    listed_by: str  # the order of `memory list`
+
+
+_TABLES = {
+    "hot": _Table(HOT_SELECT, hot_from_row, "created_at DESC, id DESC"),  # newest first
+    "cold": _Table(_COLD_SELECT, cold_from_row, "weight DESC, id DESC"),  # heaviest first
+}
+
+
 def get_memory(conn: sqlite3.Connection, tier: str, memory_id: int) -> Memory | None:
-    if tier == "hot":
-        row = conn.execute(
-            f"SELECT {_HOT_COLUMNS} FROM hot_memories WHERE id = ?", (memory_id,)
-        ).fetchone()
-        return hot_from_row(row) if row is not None else None
-    row = conn.execute(
-        f"SELECT {_COLD_COLUMNS} FROM cold_memories WHERE id = ?", (memory_id,)
-    ).fetchone()
-    return cold_from_row(row) if row is not None else None
+    return get_many(conn, tier, [memory_id]).get(memory_id)
 
 
 def get_many(conn: sqlite3.Connection, tier: str, ids: Sequence[int]) -> dict[int, Memory]:
     if not ids:
         return {}
+    table = _TABLES[tier]
     marks = ",".join("?" * len(ids))
-    if tier == "hot":
-        sql = f"SELECT {_HOT_COLUMNS} FROM hot_memories WHERE id IN ({marks})"
-        return {m.id: m for m in map(hot_from_row, conn.execute(sql, tuple(ids)))}
-    sql = f"SELECT {_COLD_COLUMNS} FROM cold_memories WHERE id IN ({marks})"
-    return {m.id: m for m in map(cold_from_row, conn.execute(sql, tuple(ids)))}
+    rows = conn.execute(f"{table.select} WHERE id IN ({marks})", tuple(ids))
+    return {m.id: m for m in map(table.from_row, rows)}
 
 
 def list_memories(conn: sqlite3.Connection, tier: str, limit: int) -> list[Memory]:
     """Newest hot memories, or the heaviest cold ones."""
-    if tier == "hot":
-        rows = conn.execute(
-            f"SELECT {_HOT_COLUMNS} FROM hot_memories ORDER BY created_at DESC, id DESC LIMIT ?",
-            (limit,),
-        )
-        return [hot_from_row(r) for r in rows]
-    rows = conn.execute(
-        f"SELECT {_COLD_COLUMNS} FROM cold_memories ORDER BY weight DESC, id DESC LIMIT ?",
-        (limit,),
-    )
-    return [cold_from_row(r) for r in rows]
+    table = _TABLES[tier]
+    rows = conn.execute(f"{table.select} ORDER BY {table.listed_by} LIMIT ?", (limit,))
+    return [table.from_row(r) for r in rows]
 
 
 def delete_memory(conn: sqlite3.Connection, tier: str, memory_id: int) -> bool:

@@ -34,7 +34,8 @@ def _one_line(text: str) -> str:
     return redact(" ".join(text.split()))
 
 
-def render_entry(
+def append_postmortem(
+    data_dir: DataDir,
     session_id: int | str,
     ended_at: str,
     outcome: str,
@@ -43,11 +44,12 @@ def render_entry(
     summary: str,
     review: ReviewResult,
     evals: EvalSummary,
-) -> str:
-    """The entry text, starting with its blank separator line and ending with a newline."""
+) -> None:
+    """Append the session's entry unless it is already there (reflect may run again on resume)."""
+    heading = f"## Session {session_id} - "
     lines = [
         "",
-        f"## Session {session_id} - {ended_at}",
+        f"{heading}{ended_at}",
         f"- Outcome: {outcome}",
         f"- Goal: {_one_line(goal) if goal else '-'}",
         f"- Task: {_one_line(task) if task else '-'}",
@@ -63,23 +65,7 @@ def render_entry(
     lines.append("### Failed Evals")
     failed = [f"- {_one_line(r.name)} ({r.eval_id})" for r in evals.failed_results]
     lines += failed or ["- No eval failures were recorded."]
-    return "\n".join(lines) + "\n"
-
-
-def append_postmortem(
-    data_dir: DataDir,
-    session_id: int | str,
-    ended_at: str,
-    outcome: str,
-    goal: str | None,
-    task: str | None,
-    summary: str,
-    review: ReviewResult,
-    evals: EvalSummary,
-) -> None:
-    """Append the session's entry unless it is already there (reflect may run again on resume)."""
-    entry = render_entry(session_id, ended_at, outcome, goal, task, summary, review, evals)
-    append_entry(data_dir, f"## Session {session_id} - ", entry)
+    append_entry(data_dir, heading, "\n".join(lines) + "\n")
 
 
 def append_canary_regression(

@@ -59,6 +59,25 @@ def _fail(path: Path, message: str, hint: str) -> ConfigError:
     return ConfigError(message, hint, path=str(path))
 
 
+def _shell_commands(raw: dict[str, Any], path: Path, kind: str, example: str) -> tuple[str, ...]:
+    """The `commands` of a criteria or eval file, which must say `verify_with = "shell"` and list
+    at least one (`example` is the command its hint suggests)."""
+    if raw.get("verify_with") != "shell":
+        raise _fail(
+            path,
+            f'{kind} in {path} only supports verify_with = "shell" right now',
+            'set "verify_with": "shell"',
+        )
+    commands = _strings(raw, "commands")
+    if not commands:
+        raise _fail(
+            path,
+            f"{kind} in {path} must include at least one shell command",
+            f'add "commands": ["{example}"]',
+        )
+    return commands
+
+
 def load_criteria(path: Path) -> Criteria:
     raw = _load_json(path, "criteria")
     goal_id = raw.get("goal_id")
@@ -71,19 +90,7 @@ def load_criteria(path: Path) -> Criteria:
             f"criteria in {path} must include at least one done_when item",
             'add "done_when": ["..."]',
         )
-    if raw.get("verify_with") != "shell":
-        raise _fail(
-            path,
-            f'criteria in {path} only supports verify_with = "shell" right now',
-            'set "verify_with": "shell"',
-        )
-    commands = _strings(raw, "commands")
-    if not commands:
-        raise _fail(
-            path,
-            f"criteria in {path} must include at least one shell command",
-            'add "commands": ["test -f X"]',
-        )
+    commands = _shell_commands(raw, path, "criteria", example="test -f X")
     if path.stem != goal_id:
         raise _fail(
             path,
@@ -122,19 +129,7 @@ def load_eval(path: Path) -> EvalSpec:
                 f"eval in {path} must include at least one {key} item",
                 f'add "{key}": ["..."]',
             )
-    if raw.get("verify_with") != "shell":
-        raise _fail(
-            path,
-            f'eval in {path} only supports verify_with = "shell" right now',
-            'set "verify_with": "shell"',
-        )
-    commands = _strings(raw, "commands")
-    if not commands:
-        raise _fail(
-            path,
-            f"eval in {path} must include at least one shell command",
-            'add "commands": ["..."]',
-        )
+    commands = _shell_commands(raw, path, "eval", example="...")
     return EvalSpec(
         fields["id"], fields["name"], str(when), str(severity), fields["scenario"], commands, path
     )
