@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 from praxis import env
 from praxis.errors import DataDirError, UsageError
@@ -56,132 +56,66 @@ def resolve_data_dir(cli_value: str | None) -> Path:
     return default_data_dir().absolute()
 
 
-class DataDir(NamedTuple):
+class _Entry:
+    """A file or folder of the data dir: `data_dir.NAME` is its path under the root."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+
+    @overload
+    def __get__(self, data_dir: None, owner: type) -> _Entry: ...
+    @overload
+    def __get__(self, data_dir: _Root, owner: type) -> Path: ...
+    def __get__(self, data_dir: _Root | None, owner: type) -> Path | _Entry:
+        return self if data_dir is None else data_dir.root.joinpath(*self.parts)
+
+
+class _Root(NamedTuple):
     root: Path
+
+
+class DataDir(_Root):
+    """A data directory (a NamedTuple of its root: cheap on the start-up path), and the name of
+    every file and folder in it."""
+
+    __slots__ = ()
+
+    praxis_toml = _Entry("praxis.toml")
+    providers_toml = _Entry("providers.toml")
+    budgets_toml = _Entry("budgets.toml")
+    profiles_toml = _Entry("profiles.toml")
+    model_canary = _Entry("model_canary.json")
+    boundary_review = _Entry("boundary_review.json")
+    heartbeat = _Entry("heartbeat.json")
+    events = _Entry("events.jsonl")
+    goals_md = _Entry("GOALS.md")
+    identity_md = _Entry("IDENTITY.md")
+    day_count = _Entry("DAY_COUNT")
+    journal_md = _Entry("JOURNAL.md")
+    metrics_md = _Entry("METRICS.md")
+    postmortems_md = _Entry("POSTMORTEMS.md")
+    capabilities_md = _Entry("CAPABILITIES.md")
+    agents_md = _Entry("AGENTS.md")
+    learnings_md = _Entry("LEARNINGS.md")
+    proposals_md = _Entry("PROPOSALS.md")
+    # The rendered context of the running session (decide and act send it).
+    context_current = _Entry("context_current.md")
+    context_adaptation = _Entry("context_adaptation.json")
+    criteria_dir = _Entry("goals", "criteria")
+    evals_dir = _Entry("evals")
+    tools_dir = _Entry("tools")
+    learning_sources_dir = _Entry("learning", "sources")
+    backups_dir = _Entry("backups")
+    workspace_dir = _Entry("workspace")
+    logs_dir = _Entry("logs")
+    dotenv = _Entry(".env")
+    run_lock = _Entry(".praxis-run.lock")
+    state_lock = _Entry(".praxis-state.lock")
 
     def file(self, name: str) -> Path:
         return self.root / name
-
-    @property
-    def praxis_toml(self) -> Path:
-        return self.root / "praxis.toml"
-
-    @property
-    def providers_toml(self) -> Path:
-        return self.root / "providers.toml"
-
-    @property
-    def budgets_toml(self) -> Path:
-        return self.root / "budgets.toml"
-
-    @property
-    def profiles_toml(self) -> Path:
-        return self.root / "profiles.toml"
-
-    @property
-    def model_canary(self) -> Path:
-        return self.root / "model_canary.json"
-
-    @property
-    def boundary_review(self) -> Path:
-        return self.root / "boundary_review.json"
-
-    @property
-    def heartbeat(self) -> Path:
-        return self.root / "heartbeat.json"
-
-    @property
-    def events(self) -> Path:
-        return self.root / "events.jsonl"
-
-    @property
-    def goals_md(self) -> Path:
-        return self.root / "GOALS.md"
-
-    @property
-    def identity_md(self) -> Path:
-        return self.root / "IDENTITY.md"
-
-    @property
-    def day_count(self) -> Path:
-        return self.root / "DAY_COUNT"
-
-    @property
-    def journal_md(self) -> Path:
-        return self.root / "JOURNAL.md"
-
-    @property
-    def metrics_md(self) -> Path:
-        return self.root / "METRICS.md"
-
-    @property
-    def postmortems_md(self) -> Path:
-        return self.root / "POSTMORTEMS.md"
-
-    @property
-    def capabilities_md(self) -> Path:
-        return self.root / "CAPABILITIES.md"
-
-    @property
-    def agents_md(self) -> Path:
-        return self.root / "AGENTS.md"
-
-    @property
-    def learnings_md(self) -> Path:
-        return self.root / "LEARNINGS.md"
-
-    @property
-    def proposals_md(self) -> Path:
-        return self.root / "PROPOSALS.md"
-
-    @property
-    def context_current(self) -> Path:
-        """The rendered context of the running session (decide and act send it)."""
-        return self.root / "context_current.md"
-
-    @property
-    def context_adaptation(self) -> Path:
-        return self.root / "context_adaptation.json"
-
-    @property
-    def criteria_dir(self) -> Path:
-        return self.root / "goals" / "criteria"
-
-    @property
-    def evals_dir(self) -> Path:
-        return self.root / "evals"
-
-    @property
-    def tools_dir(self) -> Path:
-        return self.root / "tools"
-
-    @property
-    def learning_sources_dir(self) -> Path:
-        return self.root / "learning" / "sources"
-
-    @property
-    def backups_dir(self) -> Path:
-        return self.root / "backups"
-
-    @property
-    def workspace_dir(self) -> Path:
-        return self.root / "workspace"
-
-    @property
-    def logs_dir(self) -> Path:
-        return self.root / "logs"
-
-    @property
-    def dotenv(self) -> Path:
-        return self.root / ".env"
-
-    @property
-    def run_lock(self) -> Path:
-        return self.root / ".praxis-run.lock"
-
-    @property
-    def state_lock(self) -> Path:
-        return self.root / ".praxis-state.lock"
 
     def is_initialized(self) -> bool:
         return self.praxis_toml.is_file()

@@ -21,6 +21,12 @@ class Report:
         self.data[key] = value if json_value is _SAME else json_value
         return self
 
+    def fields(self, record: object, *names: str) -> Report:
+        """One `name: value` line per attribute of `record`, in the order named."""
+        for name in names:
+            self.add(name, getattr(record, name))
+        return self
+
     def extra(self, key: str, value: Any) -> Report:
         """A JSON-only field (no text line)."""
         self.data[key] = value

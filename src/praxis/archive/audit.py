@@ -258,25 +258,15 @@ class AuditResult(NamedTuple):
 
 def export_audit(app: Praxis, output: Path, days: int, fmt: str, overwrite: bool) -> AuditResult:
     """Write the audit of the last `days` days to `output` (atomically), redacted."""
-    from praxis.archive.export import overlaps
+    from praxis.archive.export import export_target, refuse_existing
     from praxis.archive.secrets import known_secrets
-    from praxis.errors import StateError
     from praxis.files import atomic_write_text
     from praxis.redact import redact
 
-    app.require_initialized()
-    output = output.expanduser().absolute()
-    root = app.data_dir.root
-    if overlaps(output, root):
-        raise UsageError(
-            f"export output must not overlap {root}", "write the audit outside the data dir"
-        )
+    output = export_target(app, output, "audit")
     if output.is_dir():
         raise UsageError(f"{output} is a directory", "pass a file name, e.g. audit.md")
-    if (output.exists() or output.is_symlink()) and not overwrite:
-        raise StateError(
-            f"{output} already exists; pass --overwrite to replace it", "or choose another --output"
-        )
+    refuse_existing(output, overwrite)
     audit = collect(app, days)
     text = render_json(audit) if fmt == "json" else render_markdown(audit)
     atomic_write_text(output, redact(text, known_secrets(app)))

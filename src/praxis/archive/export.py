@@ -24,6 +24,7 @@ from praxis.archive.bundle import (
 )
 from praxis.archive.secrets import known_secrets, scrub
 from praxis.archive.selection import data_files
+from praxis.archive.swap import replace_dir
 from praxis.errors import DataDirError, StateError, UsageError
 from praxis.files import atomic_write_bytes, atomic_write_text
 
@@ -40,13 +41,7 @@ def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
     """Write a bundle to `output` (a directory, or a single `.tar.gz`), atomically."""
     import tempfile
 
-    app.require_initialized()
-    output = output.expanduser().absolute()
-    root = app.data_dir.root
-    if overlaps(output, root):
-        raise UsageError(
-            f"export output must not overlap {root}", "write the bundle outside the data dir"
-        )
+    output = export_target(app, output, "bundle")
     _check_existing(output, overwrite)
     output.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".export", dir=output.parent))
@@ -62,7 +57,7 @@ def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
             _fsync(packed)
             os.replace(packed, output)
         else:
-            _move_dir_into_place(bundle, output, work / "replaced")
+            replace_dir(bundle, output, keep_as=work / "replaced" if output.exists() else None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return ExportResult(output, manifest)
@@ -158,6 +153,30 @@ def backup_database(source: Path, target: Path) -> int:
     return version
 
 
+def export_target(app: Praxis, output: Path, what: str) -> Path:
+    """Where an export of this (initialized) data dir writes its `what`: `output` made absolute,
+    never the data dir itself, inside it, or around it."""
+    app.require_initialized()
+    output = output.expanduser().absolute()
+    root = app.data_dir.root
+    if overlaps(output, root):
+        raise UsageError(
+            f"export output must not overlap {root}", f"write the {what} outside the data dir"
+        )
+    return output
+
+
+def refuse_existing(output: Path, overwrite: bool) -> bool:
+    """Whether something is at `output` already (StateError unless --overwrite allows it)."""
+    exists = output.exists() or output.is_symlink()
+    if exists and not overwrite:
+        raise StateError(
+            f"{output} already exists; pass --overwrite to replace it",
+            "or choose another --output",
+        )
+    return exists
+
+
 def overlaps(one: Path, other: Path) -> bool:
     """Whether either path is the other or inside it (symlinks resolved)."""
     first, second = _real(one), _real(other)
@@ -169,13 +188,8 @@ def _real(path: Path) -> Path:
 
 
 def _check_existing(output: Path, overwrite: bool) -> None:
-    if not (output.exists() or output.is_symlink()):
+    if not refuse_existing(output, overwrite):
         return
-    if not overwrite:
-        raise StateError(
-            f"{output} already exists; pass --overwrite to replace it",
-            "or choose another --output",
-        )
     if output.is_symlink():
         raise UsageError(
             f"{output} is a symlink; refusing to replace it", "choose another --output"
@@ -191,18 +205,6 @@ def _check_existing(output: Path, overwrite: bool) -> None:
             f"{output} is not a Praxis bundle; refusing to replace it",
             "choose a new --output, or an earlier bundle's directory",
         )
-
-
-def _move_dir_into_place(bundle: Path, output: Path, aside: Path) -> None:
-    if output.exists():
-        os.rename(output, aside)
-        try:
-            os.rename(bundle, output)
-        except OSError:
-            os.rename(aside, output)
-            raise
-    else:
-        os.rename(bundle, output)
 
 
 def _read_regular(path: Path) -> bytes | None:

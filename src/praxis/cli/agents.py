@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 
 @click.group()
@@ -12,9 +12,7 @@ def agents() -> None:
     """View or extend AGENTS.md."""
 
 
-@agents.command("view")
-@json_option
-@click.pass_context
+@json_command(agents, "view")
 def view(ctx: click.Context, as_json: bool) -> None:
     """Print AGENTS.md as it is (--json: its notes per section, placeholders left out)."""
     import sys
@@ -33,7 +31,7 @@ def view(ctx: click.Context, as_json: bool) -> None:
     emit(report.extra("content", found.content), True)
 
 
-@agents.command("add")
+@json_command(agents, "add")
 @click.option(
     "--section",
     type=click.Choice(["workflow", "gotcha", "handoff"]),
@@ -43,8 +41,6 @@ def view(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--note", "notes", multiple=True, help="The note (repeatable; joined by spaces).")
 @click.argument("words", nargs=-1)
-@json_option
-@click.pass_context
 def add(
     ctx: click.Context, section: str, notes: tuple[str, ...], words: tuple[str, ...], as_json: bool
 ) -> None:

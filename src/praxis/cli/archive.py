@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.archive.import_ import ImportResult
@@ -102,9 +102,7 @@ def snapshots() -> None:
     and runtime.snapshot_retention_days; daily with runtime.daily_backup_snapshots)."""
 
 
-@snapshots.command("list")
-@json_option
-@click.pass_context
+@json_command(snapshots, "list")
 def snapshots_list(ctx: click.Context, as_json: bool) -> None:
     """List snapshots, oldest first."""
     from praxis.archive.snapshots import list_snapshots

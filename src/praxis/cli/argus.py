@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
+from praxis.cli.views import estimated_cost
 
 if TYPE_CHECKING:
     from praxis.report import Report
 
 
-@click.command()
+@json_command()
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     default=None,
     help="Also show tokens and cost of those sessions per goal or per local day.",
 )
-@json_option
-@click.pass_context
 def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None:
     """Failures, drift, repeated work, token hotspots and directives over recent sessions."""
     from praxis.analysis.argus import argus as analyze
@@ -36,12 +35,15 @@ def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None
     found, costs = analyze(app(ctx), limit, by)
     drift = found.drift
     report = Report().add("argus", "ready")
-    report.add("sessions_analyzed", found.sessions_analyzed)
-    report.add("review_failures", found.review_failures)
-    report.add("eval_failures", found.eval_failures)
-    report.add("loop_guard_blocks", found.loop_guard_blocks)
-    report.add("waiting_sessions", found.waiting_sessions)
-    report.add("repeated_reads_avoided", found.repeated_reads_avoided)
+    report.fields(
+        found,
+        "sessions_analyzed",
+        "review_failures",
+        "eval_failures",
+        "loop_guard_blocks",
+        "waiting_sessions",
+        "repeated_reads_avoided",
+    )
     report.add(
         "drift_status",
         f"{drift.status} recent={drift.recent:.2f} baseline={drift.baseline:.2f}",
@@ -92,7 +94,7 @@ def argus(ctx: click.Context, limit: int, by: str | None, as_json: bool) -> None
             f"cost_by_{by}",
             [
                 f"{r.key} sessions={r.sessions} tokens={r.tokens} "
-                f"est_cost_usd={_cost(r.cost_micros, r.unknown_cost_attempts)}"
+                f"est_cost_usd={estimated_cost(r.cost_micros, r.unknown_cost_attempts)}"
                 for r in costs
             ],
             [
@@ -119,8 +121,3 @@ def _section(report: Report, key: str, lines: list[str], data: object) -> None:
     for line in lines:
         report.raw(f"- {line}")
     report.extra(key, data)
-
-
-def _cost(micros: int, unknown: int) -> str:
-    text = f"{micros / 1e6:.6f}"
-    return f"{text} (+unknown for {unknown} attempt(s))" if unknown else text

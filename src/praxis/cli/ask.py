@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 
-@click.command()
+@json_command()
 @click.option(
     "--file",
     "files",
@@ -25,9 +25,7 @@ from praxis.cli.common import app, emit, json_option
     help="What to do with attachments over 100,000 bytes.",
 )
 @click.option("--stream", is_flag=True, help="Stream the answer as it arrives (remote backends).")
-@json_option
 @click.argument("prompt", nargs=-1, required=True)
-@click.pass_context
 def ask(
     ctx: click.Context,
     files: tuple[str, ...],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 
 @click.group()
@@ -12,9 +12,7 @@ def boundaries() -> None:
     """Hard limits recorded in IDENTITY.md and their weekly review."""
 
 
-@boundaries.command("show")
-@json_option
-@click.pass_context
+@json_command(boundaries, "show")
 def show(ctx: click.Context, as_json: bool) -> None:
     """Show the recorded rules and whether the weekly review is due."""
     from praxis import clock
@@ -41,10 +39,8 @@ def show(ctx: click.Context, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@boundaries.command("add")
+@json_command(boundaries, "add")
 @click.argument("rule", nargs=-1, required=True)
-@json_option
-@click.pass_context
 def add(ctx: click.Context, rule: tuple[str, ...], as_json: bool) -> None:
     """Add a rule to `## Boundaries` in IDENTITY.md (words are joined by spaces)."""
     from praxis.operator.boundaries import add_rule
@@ -55,10 +51,8 @@ def add(ctx: click.Context, rule: tuple[str, ...], as_json: bool) -> None:
     emit(report.add("rule", added.rule), as_json)
 
 
-@boundaries.command("confirm")
+@json_command(boundaries, "confirm")
 @click.option("--note", help="What you reviewed or changed (stored with the confirmation).")
-@json_option
-@click.pass_context
 def confirm(ctx: click.Context, note: str | None, as_json: bool) -> None:
     """Confirm the weekly review; the next one is due 7 days later."""
     from praxis.operator.boundaries import confirm as confirm_review

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.providers.freeze import CanaryRecord
@@ -24,10 +24,8 @@ def _line(record: CanaryRecord) -> str:
     )
 
 
-@canary.command("run")
+@json_command(canary, "run")
 @click.option("--provider", type=click.Choice(["claude", "openai", "ollama"]), default=None)
-@json_option
-@click.pass_context
 def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
     """Send `Reply with exactly: PraxisCanaryReady` to each configured remote route."""
     from praxis.operator.canary import run_canaries
@@ -44,9 +42,7 @@ def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@canary.command("status")
-@json_option
-@click.pass_context
+@json_command(canary, "status")
 def canary_status(ctx: click.Context, as_json: bool) -> None:
     """Show the latest canary record of every (provider, model)."""
     from praxis.operator.canary import latest_canaries

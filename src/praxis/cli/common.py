@@ -44,10 +44,27 @@ def app(ctx: click.Context, *, initialized: bool = True) -> Praxis:
     return state(ctx).app(initialized=initialized)
 
 
+JSON_HELP = "Print one JSON object instead of lines."
+
+
 def json_option(func: F) -> F:
-    return click.option(
-        "--json", "as_json", is_flag=True, help="Print one JSON object instead of lines."
-    )(func)
+    return click.option("--json", "as_json", is_flag=True, help=JSON_HELP)(func)
+
+
+def json_command(
+    group: click.Group | None = None, name: str | None = None
+) -> Callable[[Callable[..., None]], click.Command]:
+    """A command of `group` (a top-level one without it) that is passed the click context first
+    and `--json` as `as_json` last: `def f(ctx, <the options above it>, as_json)`."""
+
+    def decorate(func: Callable[..., None]) -> click.Command:
+        make = click.command(name) if group is None else group.command(name)
+        command = make(click.pass_context(func))
+        # Last, as if it were the decorator nearest the function: --help lists it after the rest.
+        command.params.append(click.Option(["--json", "as_json"], is_flag=True, help=JSON_HELP))
+        return command
+
+    return decorate
 
 
 def emit(report: Report, as_json: bool = False) -> None:

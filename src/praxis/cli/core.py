@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 
 @click.command()
@@ -27,20 +27,11 @@ def init(
     from praxis.report import Report
 
     result = initialize(app(ctx, initialized=False).data_dir, name, timezone, security_level)
-    report = Report()
-    report.add("initialized", "ok")
-    report.add("data_dir", result.data_dir)
-    report.add("config", result.config)
-    report.add("database", result.database)
-    report.add("tools", result.tools)
-    report.add("created", result.created)
-    report.add("kept", result.kept)
-    emit(report)
+    report = Report().add("initialized", "ok")
+    emit(report.fields(result, "data_dir", "config", "database", "tools", "created", "kept"))
 
 
-@click.command()
-@json_option
-@click.pass_context
+@json_command()
 def status(ctx: click.Context, as_json: bool) -> None:
     """Show what this instance is doing and how it is configured."""
     from praxis.cli.hot import status as show_status
@@ -48,9 +39,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     show_status(app(ctx, initialized=False), as_json)
 
 
-@click.command()
-@json_option
-@click.pass_context
+@json_command()
 def doctor(ctx: click.Context, as_json: bool) -> None:
     """Check config, files, database and providers; each failure names its fix (exit 1)."""
     from praxis.errors import CheckFailed

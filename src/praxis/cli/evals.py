@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.quality.evals import EvalSummary
@@ -18,10 +18,8 @@ def evals() -> None:
     """Operator evals (evals/*.json)."""
 
 
-@evals.command("run")
+@json_command(evals, "run")
 @click.option("--id", "eval_id", metavar="ID", help="Run only the eval with this id.")
-@json_option
-@click.pass_context
 def evals_run(ctx: click.Context, eval_id: str | None, as_json: bool) -> None:
     """Run evals now, whatever their `when`; exit 1 when any fails."""
     from praxis.errors import CheckFailed
@@ -40,12 +38,8 @@ def evals_run(ctx: click.Context, eval_id: str | None, as_json: bool) -> None:
 def _report(summary: EvalSummary) -> Report:
     from praxis.report import Report
 
-    report = Report()
-    report.add("evals", "failed" if summary.failed else "ok")
-    report.add("passed", summary.passed)
-    report.add("failed", summary.failed)
-    report.add("skipped", summary.skipped)
-    report.add("trust_failures", summary.trust_failures)
+    report = Report().add("evals", "failed" if summary.failed else "ok")
+    report.fields(summary, "passed", "failed", "skipped", "trust_failures")
     for result in summary.results:
         report.raw(f"- {result.status} {result.eval_id}: {result.summary}")
         if result.status == "failed" and result.detail and result.detail not in result.summary:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.analysis.forensics import SessionForensics
@@ -27,10 +27,8 @@ messages_option = click.option(
 )
 
 
-@forensics.command("latest")
+@json_command(forensics, "latest")
 @messages_option
-@json_option
-@click.pass_context
 def forensics_latest(ctx: click.Context, with_messages: bool, as_json: bool) -> None:
     """The most recent session's checkpoints."""
     from praxis.analysis.forensics import latest_session
@@ -39,12 +37,10 @@ def forensics_latest(ctx: click.Context, with_messages: bool, as_json: bool) -> 
     emit(_report(praxis, latest_session(praxis), with_messages), as_json)
 
 
-@forensics.command("session")
+@json_command(forensics, "session")
 @click.option("--started-at", default=None, help="The session's start time (RFC 3339).")
 @click.option("--id", "session_id", type=int, default=None, help="The session's id.")
 @messages_option
-@json_option
-@click.pass_context
 def forensics_session(
     ctx: click.Context,
     started_at: str | None,

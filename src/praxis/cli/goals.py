@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command, json_option
 
 if TYPE_CHECKING:
     from praxis.identity.goals import Goal
@@ -41,9 +41,7 @@ def goals(ctx: click.Context, as_json: bool) -> None:
         ctx.invoke(list_goals, as_json=as_json)
 
 
-@goals.command("list")
-@json_option
-@click.pass_context
+@json_command(goals, "list")
 def list_goals(ctx: click.Context, as_json: bool) -> None:
     """Show every goal with its metadata, as written in GOALS.md."""
     from praxis.identity.goals import render_goal
@@ -61,9 +59,7 @@ def list_goals(ctx: click.Context, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@goals.command("next")
-@json_option
-@click.pass_context
+@json_command(goals, "next")
 def next_goal(ctx: click.Context, as_json: bool) -> None:
     """Show which goal the planner would pick next, and why the others wait."""
     from praxis.identity.planner import explain
@@ -97,7 +93,7 @@ def next_goal(ctx: click.Context, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@goals.command("add")
+@json_command(goals, "add")
 @click.argument("title", nargs=-1, required=True)
 @click.option("--parent", metavar="ID", help="Make the new goal a child of this goal.")
 @click.option(
@@ -107,8 +103,6 @@ def next_goal(ctx: click.Context, as_json: bool) -> None:
     multiple=True,
     help="A goal that must be done first (repeatable, or comma-separated).",
 )
-@json_option
-@click.pass_context
 def add(
     ctx: click.Context,
     title: tuple[str, ...],
@@ -124,10 +118,8 @@ def add(
     emit(_edit_report("added" if created else "exists", goal), as_json)
 
 
-@goals.command("done")
+@json_command(goals, "done")
 @click.argument("goal_id", metavar="ID")
-@json_option
-@click.pass_context
 def done(ctx: click.Context, goal_id: str, as_json: bool) -> None:
     """Mark a goal done (`- [x]`), editing only its line."""
     from praxis.identity.service import mark_done
@@ -135,10 +127,8 @@ def done(ctx: click.Context, goal_id: str, as_json: bool) -> None:
     emit(_edit_report("done", mark_done(app(ctx), goal_id)), as_json)
 
 
-@goals.command("reopen")
+@json_command(goals, "reopen")
 @click.argument("goal_id", metavar="ID")
-@json_option
-@click.pass_context
 def reopen(ctx: click.Context, goal_id: str, as_json: bool) -> None:
     """Reopen a done goal (`- [ ]`), editing only its line."""
     from praxis.identity.service import reopen as reopen_goal

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.learning.service import ActionResult
@@ -36,9 +36,7 @@ def note(ctx: click.Context, text: tuple[str, ...]) -> None:
     emit(report.add("appended_at", appended_at).add("summary", summary))
 
 
-@learn.command("run")
-@json_option
-@click.pass_context
+@json_command(learn, "run")
 def run(ctx: click.Context, as_json: bool) -> None:
     """Summarise changed learning sources, mine opportunities, sync PROPOSALS.md."""
     from praxis.learning.service import run_learning
@@ -56,10 +54,8 @@ def run(ctx: click.Context, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@learn.command("list")
+@json_command(learn, "list")
 @click.option("--all", "show_all", is_flag=True, help="Also list accepted and dismissed ones.")
-@json_option
-@click.pass_context
 def list_opportunities(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     """The last run and the newest opportunities (10 per status)."""
     from praxis.learning.service import listing
@@ -78,10 +74,8 @@ def list_opportunities(ctx: click.Context, show_all: bool, as_json: bool) -> Non
     emit(report, as_json)
 
 
-@learn.command("accept")
+@json_command(learn, "accept")
 @click.argument("opportunity_id", metavar="ID", type=int)
-@json_option
-@click.pass_context
 def accept(ctx: click.Context, opportunity_id: int, as_json: bool) -> None:
     """Accept an opportunity: it becomes a goal in GOALS.md that the next session can select."""
     from praxis.learning.service import accept as accept_opportunity
@@ -89,10 +83,8 @@ def accept(ctx: click.Context, opportunity_id: int, as_json: bool) -> None:
     emit(_action("accept", accept_opportunity(app(ctx), opportunity_id)), as_json)
 
 
-@learn.command("dismiss")
+@json_command(learn, "dismiss")
 @click.argument("opportunity_id", metavar="ID", type=int)
-@json_option
-@click.pass_context
 def dismiss(ctx: click.Context, opportunity_id: int, as_json: bool) -> None:
     """Dismiss an opportunity (it is never proposed again)."""
     from praxis.learning.service import dismiss as dismiss_opportunity

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
 
 if TYPE_CHECKING:
     from praxis.memory.consolidate import ConsolidationResult
@@ -80,12 +80,10 @@ def memory() -> None:
     Ids name their tier: hot-12, cold-3, dnr-2, bug-1 (a bare number works when unambiguous)."""
 
 
-@memory.command("search")
+@json_command(memory, "search")
 @click.argument("query", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @click.option("--tier", type=click.Choice(["hot", "cold", "all"]), default="all", show_default=True)
-@json_option
-@click.pass_context
 def search(
     ctx: click.Context, query: tuple[str, ...], limit: int, tier: str, as_json: bool
 ) -> None:
@@ -103,12 +101,10 @@ def search(
     emit(report, as_json)
 
 
-@memory.command("add")
+@json_command(memory, "add")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--tags", default="", help="Comma-separated tags, e.g. --tags garden,weekly.")
 @click.option("--importance", type=float, default=0.6, show_default=True, help="0 to 1.")
-@json_option
-@click.pass_context
 def add(
     ctx: click.Context, text: tuple[str, ...], tags: str, importance: float, as_json: bool
 ) -> None:
@@ -121,13 +117,11 @@ def add(
     emit(report, as_json)
 
 
-@memory.command("list")
+@json_command(memory, "list")
 @click.option(
     "--tier", type=click.Choice(["hot", "cold", "ops", "all"]), default="all", show_default=True
 )
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
-@json_option
-@click.pass_context
 def list_(ctx: click.Context, tier: str, limit: int, as_json: bool) -> None:
     """Newest hot memories, heaviest cold ones, open operational rows first."""
     from praxis.report import Report
@@ -149,10 +143,8 @@ def list_(ctx: click.Context, tier: str, limit: int, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@memory.command("show")
+@json_command(memory, "show")
 @click.argument("memory_id", metavar="ID")
-@json_option
-@click.pass_context
 def show(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     """Every field of one memory."""
     from praxis.report import Report
@@ -171,10 +163,8 @@ def show(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@memory.command("forget")
+@json_command(memory, "forget")
 @click.argument("memory_id", metavar="ID")
-@json_option
-@click.pass_context
 def forget(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     """Delete a memory (and its search index entry)."""
     from praxis.report import Report
@@ -182,10 +172,8 @@ def forget(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     emit(Report().add("forgotten", _service(ctx).forget(memory_id)), as_json)
 
 
-@memory.command("resolve")
+@json_command(memory, "resolve")
 @click.argument("memory_id", metavar="ID")
-@json_option
-@click.pass_context
 def resolve(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     """Close a known bug or do-not-repeat row (its twin of the other kind closes with it);
     it leaves the context. A repeat of the failure reopens it."""
@@ -198,10 +186,8 @@ def resolve(ctx: click.Context, memory_id: str, as_json: bool) -> None:
     emit(report, as_json)
 
 
-@memory.command("consolidate")
+@json_command(memory, "consolidate")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
-@json_option
-@click.pass_context
 def consolidate(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Move hot memories older than memory.hot_days, or beyond memory.hot_capacity, to cold
     memory; merge near-duplicates; link contradictions. The daemon does this daily."""
@@ -218,9 +204,7 @@ def _consolidation_report(result: ConsolidationResult) -> Report:
     return report
 
 
-@memory.command("stats")
-@json_option
-@click.pass_context
+@json_command(memory, "stats")
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts per tier and the last consolidation and decay runs."""
     from praxis.memory.stats import run_summary

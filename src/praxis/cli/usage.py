@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command
+from praxis.cli.views import estimated_cost
 
 
-@click.command()
+@json_command()
 @click.option(
     "--days", type=click.IntRange(min=1), default=7, show_default=True, help="Window in days."
 )
@@ -17,8 +18,6 @@ from praxis.cli.common import app, emit, json_option
     default="provider",
     show_default=True,
 )
-@json_option
-@click.pass_context
 def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
     """Token and cost ledger (every attempt, including failed ones and asks; attempts on the
     wire and unknown outcomes are charged at their worst-case estimate)."""
@@ -27,18 +26,14 @@ def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
 
     found = usage_summary(app(ctx), days, by)
     totals, rows = found.totals, found.rows
-    report = Report()
-    report.add("usage", "ok")
-    report.add("days", days)
-    report.add("since", found.since)
-    report.add("attempts", totals.attempts)
-    report.add("failures", totals.failures)
+    report = Report().add("usage", "ok").add("days", days).add("since", found.since)
+    report.fields(totals, "attempts", "failures")
     report.add(
         "tokens",
         f"in={totals.input_tokens} out={totals.output_tokens}",
         {"input": totals.input_tokens, "output": totals.output_tokens},
     )
-    report.add("est_cost_usd", _cost(totals.cost_micros, totals.unknown_cost_attempts))
+    report.add("est_cost_usd", estimated_cost(totals.cost_micros, totals.unknown_cost_attempts))
     held = found.held
     report.add("in_flight", held.in_flight)
     report.add(
@@ -66,12 +61,7 @@ def usage(ctx: click.Context, days: int, by: str, as_json: bool) -> None:
     for row in rows:
         report.raw(
             f"- {row.group} attempts={row.attempts} failures={row.failures} tokens={row.tokens} "
-            f"est_cost_usd={_cost(row.cost_micros, row.unknown_cost_attempts)}"
+            f"est_cost_usd={estimated_cost(row.cost_micros, row.unknown_cost_attempts)}"
         )
     report.extra("rows", [{**r._asdict(), "tokens": r.tokens} for r in rows])
     emit(report, as_json)
-
-
-def _cost(micros: int, unknown: int) -> str:
-    text = f"{micros / 1e6:.6f}"
-    return f"{text} (+unknown for {unknown} attempt(s))" if unknown else text

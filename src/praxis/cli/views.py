@@ -57,29 +57,31 @@ def status_report(view: StatusView | NotInitialized) -> Report:
         report.add("data_dir", view.data_dir)
         return report.add("hint", f"run `praxis --data-dir {view.data_dir} init`")
     report.add("status", "ready")
-    report.add("instance", view.instance)
-    report.add("backend", view.backend)
-    report.add("profile", view.profile)
-    report.add("freeze_on_model_regression", view.freeze_on_model_regression)
-    report.add("data_dir", view.data_dir)
-    report.add("phase", view.phase)
-    report.add("last_outcome", view.last_outcome)
-    report.add("repeated_reads_avoided", view.repeated_reads_avoided)
-    report.add("anatomy_entries", view.anatomy_entries)
-    report.add("pending_approvals", view.pending_approvals)
-    report.add("pending_opportunities", view.pending_opportunities)
+    report.fields(
+        view,
+        "instance",
+        "backend",
+        "profile",
+        "freeze_on_model_regression",
+        "data_dir",
+        "phase",
+        "last_outcome",
+        "repeated_reads_avoided",
+        "anatomy_entries",
+        "pending_approvals",
+        "pending_opportunities",
+    )
     _fact(report, "registered_tools", view.registered_tools, "praxis doctor")
     report.add("drift_status", view.drift_status)
     dnr, bugs = view.memory.ops["dnr_open"], view.memory.ops["bugs_open"]  # open rows
     report.add("operational_memory", f"dnr={dnr} bugs={bugs}", {"dnr": dnr, "bugs": bugs})
-    report.add("event_count", view.event_count)
-    report.add("canary_records", view.canary_records)
+    report.fields(view, "event_count", "canary_records")
     _fact(report, "boundary_review_due", view.boundary_review_due, "praxis boundaries show")
     goals = view.goals
     if isinstance(goals, Broken):
         _fact(report, "goals", goals, "praxis doctor")
     else:
-        report.add("goals", f"open={goals.open} done={goals.done}", goals._asdict())
+        _inline_fields(report, "goals", goals, "open", "done")
     _budget_today(report, view)
     _memory(report, view)
     if view.selected_tool:
@@ -88,11 +90,7 @@ def status_report(view: StatusView | NotInitialized) -> Report:
         report.add("last_event", view.last_event)
     beat = view.heartbeat
     if beat is not None:
-        report.add(
-            "heartbeat",
-            f"phase={beat.phase} updated_at={beat.updated_at}",
-            {"phase": beat.phase, "updated_at": beat.updated_at},
-        )
+        _inline_fields(report, "heartbeat", beat, "phase", "updated_at")
         report.add("heartbeat_age_seconds", view.heartbeat_age_seconds)
         if beat.next_run_at:
             report.add("next_run", beat.next_run_at)
@@ -102,14 +100,23 @@ def status_report(view: StatusView | NotInitialized) -> Report:
     _provider_usage(report, view)
     learning = view.last_learning
     if learning is not None:
-        report.add(
+        _inline_fields(
+            report,
             "last_learning",
-            f"processed={learning.processed} changed={learning.changed} "
-            f"opportunities={learning.opportunities} completed_at={learning.completed_at}",
-            learning._asdict(),
+            learning,
+            "processed",
+            "changed",
+            "opportunities",
+            "completed_at",
         )
     jobs = view.daily_jobs
     return report.add("daily_jobs", " ".join(f"{name}={at}" for name, at in jobs.items()), jobs)
+
+
+def _inline_fields(report: Report, key: str, record: object, *names: str) -> None:
+    """`key: a=1 b=2` from the record's attributes a and b (JSON: {"a": 1, "b": 2})."""
+    values = {name: getattr(record, name) for name in names}
+    report.add(key, " ".join(f"{name}={value}" for name, value in values.items()), values)
 
 
 def _fact(report: Report, key: str, value: object, fix: str) -> None:
@@ -180,12 +187,7 @@ def _last_session(report: Report, view: StatusView) -> None:
         report.add("last_review", session.review)
     evals = session.evals
     if evals is not None:
-        report.add(
-            "last_eval",
-            f"passed={evals.passed} failed={evals.failed} skipped={evals.skipped} "
-            f"trust_failures={evals.trust_failures}",
-            evals._asdict(),
-        )
+        _inline_fields(report, "last_eval", evals, "passed", "failed", "skipped", "trust_failures")
 
 
 def _provider_usage(report: Report, view: StatusView) -> None:
@@ -224,6 +226,12 @@ def _provider_usage(report: Report, view: StatusView) -> None:
             "est_cost_usd": _cost_json(hot),
         },
     )
+
+
+def estimated_cost(micros: int, unknown_attempts: int) -> str:
+    """Estimated USD, and how many attempts' cost is unknown (never silently counted as 0)."""
+    text = f"{micros / 1e6:.6f}"
+    return f"{text} (+unknown for {unknown_attempts} attempt(s))" if unknown_attempts else text
 
 
 def _cost_text(usage: UsageSlice) -> str:

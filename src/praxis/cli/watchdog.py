@@ -107,12 +107,7 @@ def watchdog(
             )
         return
     result = run_watchdog(data_dir, settings, on_check=_print_check)
-    report = Report()
-    report.add("watchdog", "stopped")
-    report.add("checks", result.checks)
-    report.add("restarts", result.restarts)
-    report.add("reason", result.reason)
-    emit(report)
+    emit(Report().add("watchdog", "stopped").fields(result, "checks", "restarts", "reason"))
 
 
 def _once_report(check: Check, max_age_seconds: int) -> Report:

@@ -27,44 +27,43 @@ DEFAULT_PROFILES: tuple[Profile, ...] = (
 def parse_profiles(source: TomlSource | None) -> tuple[Profile, ...]:
     if source is None:
         return DEFAULT_PROFILES
-    root = TableReader(source, "", source.data)
-    entries = root.tables("profiles")
-    if not entries:
-        raise root.fail(
-            "profiles",
-            "profile settings must include at least one profile",
-            'add a [[profiles]] entry with name = "quality"',
-        )
+    entries = TableReader.whole_file(source).nonempty_tables(
+        "profiles",
+        "profile settings must include at least one profile",
+        'add a [[profiles]] entry with name = "quality"',
+    )
     profiles: list[Profile] = []
     for entry in entries:
-        name = entry.string("name", "")
-        if not name.strip():
-            raise entry.fail("name", "profile name must not be empty", 'set name = "quality"')
-        if any(p.name == name for p in profiles):
-            raise entry.fail(
-                "name", f"duplicate model profile {name}", "give each profile a unique name"
-            )
-        override = entry.optional_string("backend_override")
-        if override is not None and override not in BACKENDS:
-            raise entry.fail(
-                "backend_override",
-                f"unsupported backend override {override}",
-                "use stub, claude, openai, ollama or router",
-            )
-        ceiling = entry.optional_number("context_ceiling_pct")
-        if ceiling is not None and not 0.0 < ceiling <= 1.0:
-            raise entry.fail(
-                "context_ceiling_pct",
-                f"profile {name} has invalid context ceiling",
-                "use a fraction greater than 0 and at most 1",
-            )
-        local_first = (
-            entry.boolean("local_first_fallback", False)
-            if entry.has("local_first_fallback")
-            else None
-        )
-        profiles.append(Profile(name, override, local_first, ceiling))
+        profiles.append(_parse_profile(entry, taken=[p.name for p in profiles]))
     return tuple(profiles)
+
+
+def _parse_profile(entry: TableReader, taken: list[str]) -> Profile:
+    name = entry.nonblank_string(
+        "name", "", message="profile name must not be empty", hint='set name = "quality"'
+    )
+    if name in taken:
+        raise entry.fail(
+            "name", f"duplicate model profile {name}", "give each profile a unique name"
+        )
+    override = entry.optional_string("backend_override")
+    if override is not None and override not in BACKENDS:
+        raise entry.fail(
+            "backend_override",
+            f"unsupported backend override {override}",
+            "use stub, claude, openai, ollama or router",
+        )
+    ceiling = entry.optional_number("context_ceiling_pct")
+    if ceiling is not None and not 0.0 < ceiling <= 1.0:
+        raise entry.fail(
+            "context_ceiling_pct",
+            f"profile {name} has invalid context ceiling",
+            "use a fraction greater than 0 and at most 1",
+        )
+    local_first = (
+        entry.boolean("local_first_fallback", False) if entry.has("local_first_fallback") else None
+    )
+    return Profile(name, override, local_first, ceiling)
 
 
 def apply_profile(settings: Settings, profiles: tuple[Profile, ...], path: str) -> Settings:

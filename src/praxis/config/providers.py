@@ -50,14 +50,11 @@ DEFAULT_ROUTES: tuple[Route, ...] = tuple(
 def parse_routes(source: TomlSource | None) -> tuple[Route, ...]:
     if source is None:
         return DEFAULT_ROUTES
-    root = TableReader(source, "", source.data)
-    entries = root.tables("providers")
-    if not entries:
-        raise root.fail(
-            "providers",
-            "providers configuration must include at least one route",
-            "add a [[providers]] entry with provider and model",
-        )
+    entries = TableReader.whole_file(source).nonempty_tables(
+        "providers",
+        "providers configuration must include at least one route",
+        "add a [[providers]] entry with provider and model",
+    )
     return tuple(_parse_route(entry) for entry in entries)
 
 
@@ -67,9 +64,9 @@ def _parse_route(entry: TableReader) -> Route:
         raise entry.fail(
             "provider", f"unsupported provider {provider}", "use claude, openai or ollama"
         )
-    model = entry.string("model", "")
-    if not model.strip():
-        raise entry.fail("model", f"provider {provider} must define a model", 'add model = "..."')
+    model = entry.nonblank_string(
+        "model", "", message=f"provider {provider} must define a model", hint='add model = "..."'
+    )
     base_url = entry.optional_string("base_url")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise entry.fail(

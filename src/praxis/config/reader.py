@@ -29,6 +29,11 @@ class TableReader(NamedTuple):
             )
         return cls(source, table, raw)
 
+    @classmethod
+    def whole_file(cls, source: TomlSource) -> TableReader:
+        """The file itself as a table: its keys are the top-level tables and arrays of tables."""
+        return cls(source, "", source.data)
+
     def fail(self, key: str, message: str, hint: str) -> ConfigError:
         return self.source.error(message, hint, self.table, key, self.position)
 
@@ -45,6 +50,24 @@ class TableReader(NamedTuple):
                 raise self.fail(key, f"{self._name(key)} is required", f'add {key} = "..."')
             raise self.fail(
                 key, f"{self._name(key)} must be a string", f'quote the value: {key} = "..."'
+            )
+        return value
+
+    def nonblank_string(
+        self,
+        key: str,
+        default: str | None = None,
+        *,
+        message: str | None = None,
+        hint: str | None = None,
+    ) -> str:
+        """A string with more than white space (`{table}.{key} must not be empty`)."""
+        value = self.string(key, default)
+        if not value.strip():
+            raise self.fail(
+                key,
+                message or f"{self._name(key)} must not be empty",
+                hint or f'set {key} = "{default}"',
             )
         return value
 
@@ -139,6 +162,13 @@ class TableReader(NamedTuple):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise self.fail(key, f"{name} must be an array of tables", f"use [[{name}]] entries")
         return [TableReader(self.source, name, entry, index) for index, entry in enumerate(value)]
+
+    def nonempty_tables(self, key: str, message: str, hint: str) -> list[TableReader]:
+        """The entries of `[[table.key]]`, at least one (`message` and `hint` say so otherwise)."""
+        entries = self.tables(key)
+        if not entries:
+            raise self.fail(key, message, hint)
+        return entries
 
 
 def _show(value: float) -> str:

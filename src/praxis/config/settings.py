@@ -123,18 +123,14 @@ class Settings(NamedTuple):
 def parse_settings(source: TomlSource) -> Settings:
     """Validate praxis.toml with the original's messages, each pointing at its line."""
     instance = TableReader.of(source, "instance")
-    name = instance.string("name", "Praxis")
-    if not name.strip():
-        raise instance.fail("name", "instance.name must not be empty", 'set name = "Praxis"')
+    name = instance.nonblank_string("name", "Praxis")
     timezone = instance.string("timezone", "UTC")
     _check_timezone(instance, timezone)
 
     runtime = _parse_runtime(TableReader.of(source, "runtime"))
 
     database = TableReader.of(source, "database")
-    db_path = database.string("path", "praxis.db")
-    if not db_path.strip():
-        raise database.fail("path", "database.path must not be empty", 'set path = "praxis.db"')
+    db_path = database.nonblank_string("path", "praxis.db")
     _check_inside(database, "path", db_path, "praxis.db")
 
     security = TableReader.of(source, "security")
@@ -203,13 +199,7 @@ def _parse_runtime(table: TableReader) -> RuntimeSettings:
                 f'write {key} = "23:00" (24-hour clock)',
             ) from None
         hours[key] = value
-    state_file = table.string("state_file", defaults.state_file)
-    if not state_file.strip():
-        raise table.fail(
-            "state_file",
-            "runtime.state_file must not be empty",
-            'set state_file = "session_state.json"',
-        )
+    state_file = table.nonblank_string("state_file", defaults.state_file)
     _check_inside(table, "state_file", state_file, "session_state.json")
     retention = {
         "snapshot_retention_days": table.positive_integer(
@@ -244,9 +234,7 @@ def _parse_agent(table: TableReader) -> AgentSettings:
             "agent.context_ceiling_pct must be greater than 0.0 and at most 1.0",
             "set context_ceiling_pct = 0.8",
         )
-    profile = table.string("profile", defaults.profile)
-    if not profile.strip():
-        raise table.fail("profile", "agent.profile must not be empty", 'set profile = "quality"')
+    profile = table.nonblank_string("profile", defaults.profile)
     model_pin = table.optional_string("model_pin")
     if model_pin is not None and not model_pin.strip() and backend in ("claude", "openai"):
         raise table.fail(
@@ -288,38 +276,38 @@ def _parse_context(source: TomlSource) -> ContextSettings:
             "context.window_tokens must be greater than 0",
             "set window_tokens = 12000",
         )
-    entries = table.tables("budget")
-    if not entries:
-        raise table.fail(
-            "budget",
-            "context.budget must include at least one entry",
-            "add [[context.budget]] entries with source, priority and max_pct",
-        )
-    budget: list[BudgetEntry] = []
-    for entry in entries:
-        source_name = entry.string("source")
-        if not source_name.strip():
-            raise entry.fail("source", "context.budget source must not be empty", "name a source")
-        priority = entry.integer("priority")
-        if not 0 <= priority <= 255:
-            raise entry.fail(
-                "priority", "context.budget priority must be between 0 and 255", "use 1..255"
-            )
-        max_pct = entry.number("max_pct")
-        if not 0.0 < max_pct <= 1.0:
-            raise entry.fail(
-                "max_pct",
-                f"context.budget max_pct for {source_name} must be greater than 0.0 and at most 1.0",
-                "use a fraction such as 0.05",
-            )
-        budget.append(BudgetEntry(source_name, priority, max_pct))
+    entries = table.nonempty_tables(
+        "budget",
+        "context.budget must include at least one entry",
+        "add [[context.budget]] entries with source, priority and max_pct",
+    )
+    budget = tuple(_parse_budget_entry(entry) for entry in entries)
     if len({b.priority for b in budget}) != len(budget):
         raise table.fail(
             "budget",
             "context.budget priorities must be unique",
             "give every source its own priority",
         )
-    return ContextSettings(window_tokens=window, budget=tuple(budget))
+    return ContextSettings(window_tokens=window, budget=budget)
+
+
+def _parse_budget_entry(entry: TableReader) -> BudgetEntry:
+    source_name = entry.nonblank_string(
+        "source", message="context.budget source must not be empty", hint="name a source"
+    )
+    priority = entry.integer("priority")
+    if not 0 <= priority <= 255:
+        raise entry.fail(
+            "priority", "context.budget priority must be between 0 and 255", "use 1..255"
+        )
+    max_pct = entry.number("max_pct")
+    if not 0.0 < max_pct <= 1.0:
+        raise entry.fail(
+            "max_pct",
+            f"context.budget max_pct for {source_name} must be greater than 0.0 and at most 1.0",
+            "use a fraction such as 0.05",
+        )
+    return BudgetEntry(source_name, priority, max_pct)
 
 
 MAX_MEMORY_CHARS = 20_000

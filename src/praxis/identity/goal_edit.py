@@ -6,12 +6,11 @@ re-parse the result, then write it atomically.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from praxis.errors import LockHeld, StateError, UsageError
-from praxis.files import atomic_write_text, locked
+from praxis.errors import StateError, UsageError
+from praxis.files import atomic_write_text
 from praxis.identity.goals import (
     BOM,
     OPEN_PREFIX,
@@ -22,25 +21,9 @@ from praxis.identity.goals import (
     render_goal,
     split_lines,
 )
+from praxis.identity.textfile import edit_lock
 
-LOCK_NAME = ".praxis-goals.lock"
-LOCK_TIMEOUT_SECONDS = 30.0
 DONE_PREFIX = "- [x] "
-
-
-@contextmanager
-def goals_lock(path: Path) -> Iterator[None]:
-    """Serialise GOALS.md edits between the CLI, sessions, Telegram and the dashboard."""
-    from filelock import Timeout
-
-    try:
-        with locked(path.parent / LOCK_NAME, timeout=LOCK_TIMEOUT_SECONDS):
-            yield
-    except Timeout:
-        raise LockHeld(
-            f"{path} is being edited by another Praxis process",
-            "wait for it to finish and retry",
-        ) from None
 
 
 def _find(goals: Sequence[Goal], goal_id: str) -> Goal:
@@ -54,7 +37,7 @@ def _find(goals: Sequence[Goal], goal_id: str) -> Goal:
 
 
 def _set_checkbox(path: Path, goal_id: str, done: bool) -> Goal:
-    with goals_lock(path):
+    with edit_lock(path):  # .praxis-goals.lock, shared by every surface
         text = read_goals_text(path)
         goal = _find(parse_goals(text, str(path)), goal_id)
         if goal.done == done:
@@ -108,7 +91,7 @@ def add_goal(
     title = clean_title(title)
     parent = (parent.strip() or None) if parent is not None else None
     blockers = tuple(dict.fromkeys(b.strip() for b in blocked_by if b.strip()))
-    with goals_lock(path):
+    with edit_lock(path):  # .praxis-goals.lock, shared by every surface
         text = read_goals_text(path)
         goals = parse_goals(text, str(path))
         known = {g.id for g in goals}

@@ -183,6 +183,7 @@ def render_goals(goals: list[Goal], heading: str = "# Goals") -> str:
 def read_goals_text(path: Path) -> str:
     """GOALS.md as text, byte-exact (no newline translation), or a clear error. A FIFO, device or
     directory in its place is refused (exit 2) instead of hanging."""
+    from praxis.identity.textfile import decode_text
     from praxis.safe_read import read_bytes_regular
 
     try:
@@ -196,14 +197,7 @@ def read_goals_text(path: Path) -> str:
         raise DataDirError(
             f"cannot read {path}: {exc.strerror or exc}", "check the file's permissions"
         ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"not valid UTF-8 text (byte {exc.start})",
-            "re-save GOALS.md as UTF-8",
-            path=str(path),
-        ) from None
+    return decode_text(data, path, "re-save GOALS.md as UTF-8")
 
 
 def load_goals(data_dir: DataDir) -> list[Goal]:

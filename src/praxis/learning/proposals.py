@@ -66,7 +66,7 @@ def sync(data_dir: DataDir, conn: sqlite3.Connection) -> bool:
     """Rewrite the generated part in place (atomic, locked; redone if a tool appended meanwhile).
     True when the file changed."""
     from praxis.files import atomic_write_text
-    from praxis.operator.textfile import edit_in_place, edit_lock
+    from praxis.identity.textfile import edit_in_place, edit_lock
 
     path = data_dir.proposals_md
     generated = render(conn)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from praxis.identity.textfile import edit_in_place, require_text
 from praxis.operator.md_sections import clean_entry, find_section, insert_item, split_keep
-from praxis.operator.textfile import edit_in_place, require_text
 from praxis.paths import DataDir
 
 # --section value -> heading text (reference §13: only these three).

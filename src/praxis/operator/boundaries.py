@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from praxis.identity.textfile import edit_in_place, require_text
 from praxis.operator.md_sections import clean_entry, find_section, insert_item, split_keep
 from praxis.operator.review_state import ReviewState, read_review_state
-from praxis.operator.textfile import edit_in_place, require_text
 from praxis.paths import DataDir
 
 SECTION = "Boundaries"

@@ -31,7 +31,7 @@ class ReviewState(NamedTuple):
 
 
 def read_review_state(data_dir: DataDir) -> ReviewState:
-    from praxis.operator.textfile import read_regular_text
+    from praxis.identity.textfile import read_regular_text
 
     path = data_dir.boundary_review
     text = read_regular_text(path)
@@ -62,7 +62,7 @@ def read_review_state(data_dir: DataDir) -> ReviewState:
 def confirm_review(data_dir: DataDir, note: str | None) -> ReviewState:
     """Record the weekly review as confirmed now (atomically); a blank note is stored as null."""
     from praxis.files import atomic_write_json
-    from praxis.operator.textfile import read_regular_bytes
+    from praxis.identity.textfile import read_regular_bytes
 
     # A broken JSON file is replaced (the error hints say so); a FIFO or directory is refused.
     read_regular_bytes(data_dir.boundary_review)

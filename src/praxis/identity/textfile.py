@@ -1,4 +1,4 @@
-"""Reading operator files safely and serialising their in-place edits.
+"""Reading the operator's hand-edited files safely and serialising their in-place edits.
 
 A file Praxis reads from the data dir must be a regular file: a FIFO must not hang the command
 (opened non-blocking, checked with fstat on the open descriptor). A file Praxis edits in place
@@ -34,15 +34,16 @@ def read_regular_bytes(path: Path, *, for_edit: bool = False) -> bytes | None:
 def read_regular_text(path: Path, *, for_edit: bool = False) -> str | None:
     """The file as text, byte-exact (no newline translation), or None when it does not exist."""
     data = read_regular_bytes(path, for_edit=for_edit)
-    if data is None:
-        return None
+    return None if data is None else decode_text(data, path)
+
+
+def decode_text(data: bytes, path: Path, hint: str = "save the file as UTF-8") -> str:
+    """`data` read from `path` as UTF-8, or a ConfigError naming the first bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"not valid UTF-8 text (byte {exc.start})",
-            "save the file as UTF-8",
-            path=str(path),
+            f"not valid UTF-8 text (byte {exc.start})", hint, path=str(path)
         ) from None
 
 
