@@ -12,8 +12,9 @@ import pytest
 from praxis.config.settings import Settings, ShellSettings
 from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
-from praxis.tools.builtins.base import ToolContext, check_arguments, one_line
+from praxis.tools.builtins.base import ToolContext, one_line
 from praxis.tools.builtins.file_read import READ_ROOTS, cap_text
+from praxis.tools.builtins.schema import check_arguments
 from praxis.tools.builtins.shell import escaping_argument, refusal, requires_approval
 
 EXPECTED_ARGUMENTS = {

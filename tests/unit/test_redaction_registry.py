@@ -126,15 +126,14 @@ def test_database_rows_are_stored_redacted(app: Praxis, monkeypatch: pytest.Monk
     insert_session(conn, record)
     insert_snapshot(conn, "run-1", None, NOW, "act", "end", json.dumps({"r": PLAIN}), NOW)
     add_hot_memory(conn, f"memory {PLAIN}", f"sum {PLAIN}", [PLAIN], 0.5, NOW)
+    asked = approvals.NewRequest(
+        "shell", f"echo {PLAIN}", "model", [f"workspace/{PLAIN}"], {"argv": ["echo", PLAIN]}
+    )
     request = approvals.create_request(
         conn,
-        tool_name="shell",
-        summary=f"echo {PLAIN}",
-        requested_by="model",
-        write_paths=[f"workspace/{PLAIN}"],
-        payload={"argv": ["echo", PLAIN]},
-        status="approved",
-        now=NOW,
+        asked,
+        "approved",
+        NOW,
         result=f"result {PLAIN}",
         output=f"out {PLAIN}",
     )

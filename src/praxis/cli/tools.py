@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from praxis.cli.common import app, emit, json_option
+from praxis.cli.common import app, emit, json_command, json_option
 
 
 @click.group()
@@ -12,9 +14,7 @@ def tools() -> None:
     """Tool manifests (tools/*.toml), built-in tools, and requests to run them."""
 
 
-@tools.command("list")
-@json_option
-@click.pass_context
+@json_command(tools, "list")
 def tools_list(ctx: click.Context, as_json: bool) -> None:
     """Registered manifests, then the built-in tools the model may call."""
     from praxis.report import Report
@@ -57,35 +57,16 @@ def tools_list(ctx: click.Context, as_json: bool) -> None:
     help='MCP: the server command, e.g. "python -m mcp_server_time".',
 )
 @click.pass_context
-def tools_register(
-    ctx: click.Context,
-    name: str,
-    description: str,
-    kind: str,
-    level: int,
-    approval: bool,
-    rehearsal: bool,
-    allow_paths: tuple[str, ...],
-    command: str | None,
-) -> None:
+def tools_register(ctx: click.Context, /, command: str | None, **options: Any) -> None:
     """Write tools/<name>.toml (replacing one with the same name)."""
     import shlex
 
     from praxis.report import Report
-    from praxis.tools.service import register_tool
+    from praxis.tools.service import NewTool, register_tool
 
-    path = register_tool(
-        app(ctx),
-        name=name,
-        description=description,
-        kind=kind,
-        level=level,
-        approval=approval,
-        rehearsal=rehearsal,
-        allow_paths=allow_paths,
-        command=shlex.split(command) if command else (),
-    )
-    emit(Report().add("tool", "registered").add("name", name).add("manifest", path))
+    tool = NewTool(**options, command=shlex.split(command) if command else ())
+    path = register_tool(app(ctx), tool)
+    emit(Report().add("tool", "registered").add("name", tool.name).add("manifest", path))
 
 
 @tools.command("request")

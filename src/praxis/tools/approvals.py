@@ -94,16 +94,23 @@ def _row(row: sqlite3.Row) -> ApprovalRequest:
     )
 
 
+class NewRequest(NamedTuple):
+    """What a request asks for, before it is a row: the tool, a one-line summary, who asks, the
+    files it writes and its arguments."""
+
+    tool_name: str
+    summary: str
+    requested_by: str
+    write_paths: Sequence[str]
+    payload: dict[str, Any] | None
+
+
 def create_request(
     conn: sqlite3.Connection,
-    *,
-    tool_name: str,
-    summary: str,
-    requested_by: str,
-    write_paths: Sequence[str],
-    payload: dict[str, Any] | None,
+    request: NewRequest,
     status: ApprovalStatus,
     now: str,
+    *,
     run_key: str | None = None,
     result: str | None = None,
     claimed: bool = False,
@@ -116,15 +123,16 @@ def create_request(
     Every text (summary, paths, arguments, result, output) is stored redacted."""
     from praxis.redact import redact, redact_value
 
+    payload = request.payload
     cursor = conn.execute(
         "INSERT INTO approval_requests(tool_name, summary, requested_by, write_paths, payload_json, "
         "status, created_at, updated_at, session_run_key, result_summary, execution_started_at, "
         "call_key, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            tool_name,
-            redact(summary),
-            requested_by,
-            json.dumps(redact_value(list(write_paths))),
+            request.tool_name,
+            redact(request.summary),
+            request.requested_by,
+            json.dumps(redact_value(list(request.write_paths))),
             json.dumps(redact_value(payload), ensure_ascii=False) if payload is not None else None,
             status,
             now,

@@ -149,19 +149,16 @@ def handle_call(
     now = clock.now_text()
     summary, paths = describe(tool, arguments)
     payload = dict(arguments)
+    asked = approvals.NewRequest(tool.name, summary, requested_by, paths, payload)
 
     def row(
         status: approvals.ApprovalStatus, result: str | None = None, claimed: bool = False
     ) -> approvals.ApprovalRequest:
         return approvals.create_request(
             conn,
-            tool_name=tool.name,
-            summary=summary,
-            requested_by=requested_by,
-            write_paths=paths,
-            payload=payload,
-            status=status,
-            now=now,
+            asked,
+            status,
+            now,
             run_key=run_key,
             result=result,
             claimed=claimed,

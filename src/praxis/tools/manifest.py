@@ -61,11 +61,7 @@ def load_manifest(path: Path) -> Manifest:
     name = table.string("name", "")
     if not name.strip():
         raise table.fail("name", "tool name must not be empty", 'add name = "..."')
-    description = table.string("description", "")
-    if not description.strip():
-        raise table.fail(
-            "description", f"tool {name} must include a description", 'add description = "..."'
-        )
+    description = read_description(table, name)
     kind = table.string("kind", "internal")
     if kind == "mcp":
         from praxis.tools.mcp_manifest import load_mcp_server
@@ -75,18 +71,8 @@ def load_manifest(path: Path) -> Manifest:
         raise table.fail(
             "kind", f"tool {name} kind must be one of {', '.join(KINDS)}", 'set kind = "internal"'
         )
-    level = table.integer("required_level", 1)
-    if not 1 <= level <= 4:
-        raise table.fail(
-            "required_level", f"tool {name} required_level must be between 1 and 4", "use 1..4"
-        )
-    allowed = table.string_list("allowed_paths")
-    if any(not p.strip() for p in allowed):
-        raise table.fail(
-            "allowed_paths",
-            f"tool {name} allowed_paths must not contain blanks",
-            "remove empty entries",
-        )
+    level = read_required_level(table, name, 1)
+    allowed = read_nonblank_list(table, "allowed_paths", f"tool {name}")
     return Manifest(
         name=name,
         description=description,
@@ -94,9 +80,38 @@ def load_manifest(path: Path) -> Manifest:
         required_level=level,
         requires_approval=table.boolean("requires_approval", False),
         rehearsal_required=table.boolean("rehearsal_required", False),
-        allowed_paths=tuple(allowed),
+        allowed_paths=allowed,
         path=path,
     )
+
+
+# What every manifest has, plain or MCP, read the same way with the same errors.
+
+
+def read_description(table: TableReader, name: str) -> str:
+    description = table.string("description", "")
+    if not description.strip():
+        raise table.fail(
+            "description", f"tool {name} must include a description", 'add description = "..."'
+        )
+    return description
+
+
+def read_required_level(table: TableReader, name: str, default: int) -> int:
+    level = table.integer("required_level", default)
+    if not 1 <= level <= 4:
+        raise table.fail(
+            "required_level", f"tool {name} required_level must be between 1 and 4", "use 1..4"
+        )
+    return level
+
+
+def read_nonblank_list(table: TableReader, key: str, owner: str) -> tuple[str, ...]:
+    """`key`'s list of strings, none of them blank (`owner` names the manifest, e.g. `tool x`)."""
+    values = table.string_list(key)
+    if any(not value.strip() for value in values):
+        raise table.fail(key, f"{owner} {key} must not contain blanks", "remove empty entries")
+    return tuple(values)
 
 
 def load_registry(tools_dir: Path) -> list[Manifest]:

@@ -11,7 +11,12 @@ from typing import NamedTuple
 
 from praxis.config.reader import TableReader
 from praxis.config.toml_source import TomlSource, read_toml
-from praxis.tools.manifest import Manifest
+from praxis.tools.manifest import (
+    Manifest,
+    read_description,
+    read_nonblank_list,
+    read_required_level,
+)
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 MAX_TIMEOUT_SECONDS = 3600.0
@@ -95,16 +100,8 @@ def mcp_server_from_source(source: TomlSource) -> McpServerSpec:
         )
     if table.string("kind", "mcp") != "mcp":
         raise table.fail("kind", f"tool {name} is not an MCP manifest", 'set kind = "mcp"')
-    description = table.string("description", "")
-    if not description.strip():
-        raise table.fail(
-            "description", f"tool {name} must include a description", 'add description = "..."'
-        )
-    level = table.integer("required_level", DEFAULT_REQUIRED_LEVEL)
-    if not 1 <= level <= 4:
-        raise table.fail(
-            "required_level", f"tool {name} required_level must be between 1 and 4", "use 1..4"
-        )
+    description = read_description(table, name)
+    level = read_required_level(table, name, DEFAULT_REQUIRED_LEVEL)
     return McpServerSpec(
         name=name,
         description=description,
@@ -166,11 +163,4 @@ def _timeout(table: TableReader, name: str) -> float:
 def _allowed_tools(table: TableReader, name: str) -> tuple[str, ...] | None:
     if not table.has("allowed_tools"):
         return None
-    tools = table.string_list("allowed_tools")
-    if any(not tool.strip() for tool in tools):
-        raise table.fail(
-            "allowed_tools",
-            f"MCP server {name} allowed_tools must not contain blanks",
-            "remove empty entries",
-        )
-    return tuple(tools)
+    return read_nonblank_list(table, "allowed_tools", f"MCP server {name}")

@@ -128,28 +128,24 @@ UNREADABLE_FILES = frozenset({".env"})
 UNREADABLE_DIRS = ("backups",)
 
 
-def _top_level_lock(folded: str) -> bool:
-    first = folded.split("/", 1)[0]
-    return first.startswith(("praxis.db", ".praxis-"))
+def _is_protected(path: str, files: frozenset[str], dirs: tuple[str, ...]) -> bool:
+    """`path` (normalised, compared case-folded) is one of `files`, under one of `dirs`, or the
+    database or a lock file at the top level."""
+    folded = path.casefold()
+    return (
+        folded in files
+        or folded.split("/", 1)[0].startswith(("praxis.db", ".praxis-"))
+        or any(is_under(folded, d) for d in dirs)
+    )
 
 
 def is_locked(path: str) -> bool:
     """`path` is normalised. Config, state, database, lock files, tools/, evals/, backups/."""
-    folded = path.casefold()
-    return (
-        folded in LOCKED_FILES
-        or _top_level_lock(folded)
-        or any(is_under(folded, d) for d in LOCKED_DIRS)
-    )
+    return _is_protected(path, LOCKED_FILES, LOCKED_DIRS)
 
 
 def is_unreadable(path: str) -> bool:
-    folded = path.casefold()
-    return (
-        folded in UNREADABLE_FILES
-        or _top_level_lock(folded)
-        or any(is_under(folded, d) for d in UNREADABLE_DIRS)
-    )
+    return _is_protected(path, UNREADABLE_FILES, UNREADABLE_DIRS)
 
 
 def _through_link(verb: str, path: str) -> str:

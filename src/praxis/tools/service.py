@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from praxis import clock
 from praxis.app import Praxis
@@ -21,49 +22,53 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def register_tool(
-    app: Praxis,
-    *,
-    name: str,
-    description: str,
-    kind: str,
-    level: int,
-    approval: bool,
-    rehearsal: bool,
-    allow_paths: Sequence[str],
-    command: Sequence[str] = (),
-) -> Path:
+class NewTool(NamedTuple):
+    """A manifest `tools register` writes (the fields are its options)."""
+
+    name: str
+    description: str
+    kind: str
+    level: int
+    approval: bool
+    rehearsal: bool
+    allow_paths: Sequence[str]
+    command: Sequence[str] = ()  # mcp: the server's argv
+
+
+def register_tool(app: Praxis, tool: NewTool) -> Path:
+    name = tool.name
     if not name.strip():
         raise UsageError("tool name must not be empty", "pass --name")
-    if not description.strip():
+    if not tool.description.strip():
         raise UsageError(f"tool {name} must include a description", "pass --description")
-    if kind not in KINDS:
+    if tool.kind not in KINDS:
         raise UsageError(f"tool kind must be one of {', '.join(KINDS)}", "pass --kind internal")
-    if not 1 <= level <= 4:
+    if not 1 <= tool.level <= 4:
         raise UsageError(f"tool {name} required_level must be between 1 and 4", "pass --level 1..4")
-    if any(not p.strip() for p in allow_paths):
+    if any(not p.strip() for p in tool.allow_paths):
         raise UsageError(
             f"tool {name} allowed_paths must not contain blanks", "drop the empty --allow-path"
         )
     _check_name_is_free(app, name)
-    if kind == "mcp" and not command:
+    mcp = tool.kind == "mcp"
+    if mcp and not tool.command:
         raise UsageError(
             "an mcp tool needs --command", 'e.g. --command "python -m mcp_server_time"'
         )
     lines = [
         f"name = {_q(name)}",
-        f"description = {_q(description)}",
-        f"kind = {_q(kind)}",
-        f"required_level = {level}",
+        f"description = {_q(tool.description)}",
+        f"kind = {_q(tool.kind)}",
+        f"required_level = {tool.level}",
         # An MCP server is outside code: its calls always need approval unless the operator
         # edits the manifest afterwards.
-        f"requires_approval = {str(approval or kind == 'mcp').lower()}",
-        f"rehearsal_required = {str(rehearsal).lower()}",
+        f"requires_approval = {str(tool.approval or mcp).lower()}",
+        f"rehearsal_required = {str(tool.rehearsal).lower()}",
     ]
-    if kind == "mcp":
-        lines.append(f"command = [{', '.join(_q(c) for c in command)}]")
+    if mcp:
+        lines.append(f"command = [{', '.join(_q(c) for c in tool.command)}]")
     else:
-        lines.append(f"allowed_paths = [{', '.join(_q(p) for p in allow_paths)}]")
+        lines.append(f"allowed_paths = [{', '.join(_q(p) for p in tool.allow_paths)}]")
     path = app.data_dir.tools_dir / f"{slug(name)}.toml"
     atomic_write_text(path, "\n".join(lines) + "\n")
     try:
@@ -161,17 +166,9 @@ def request_tool(
     paths = check_request(
         manifest, list(write_paths), append_text, app.config.settings.security_level, 0
     )
+    asked = approvals.NewRequest(manifest.name, summary.strip(), requested_by, paths, payload)
     status: approvals.ApprovalStatus = "pending" if manifest.requires_approval else "approved"
-    created = approvals.create_request(
-        app.db,
-        tool_name=manifest.name,
-        summary=summary.strip(),
-        requested_by=requested_by,
-        write_paths=paths,
-        payload=payload,
-        status=status,
-        now=clock.now_text(),
-    )
+    created = approvals.create_request(app.db, asked, status, clock.now_text())
     write_capabilities(app.data_dir, app.db)
     return created
 
@@ -199,6 +196,7 @@ def reset_guard(app: Praxis, tool: str | None) -> int:
 
 
 __all__ = [
+    "NewTool",
     "decide_request",
     "get_request",
     "list_manifests",

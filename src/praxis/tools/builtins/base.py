@@ -1,13 +1,12 @@
-"""What every built-in tool shares: its context, its outcome, and argument checking.
+"""What every built-in tool shares: its context, its outcome, and how it is run.
 
 Arguments come from a model, so they are untrusted: they are checked against the tool's JSON
-Schema by hand (only the keywords our schemas use) and a bad call becomes a failed outcome the
-model can read, never an exception.
+Schema (`schema.py`) before the tool runs, and a bad call becomes a failed outcome the model can
+read, never an exception.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -15,9 +14,9 @@ from typing import Any, NamedTuple
 from praxis.config.settings import Settings
 from praxis.errors import PraxisError
 from praxis.paths import DataDir
+from praxis.tools.builtins.schema import Schema, check_arguments
 
 Arguments = Mapping[str, Any]
-Schema = Mapping[str, Any]
 
 
 class ToolContext(NamedTuple):
@@ -35,16 +34,31 @@ class ToolOutcome(NamedTuple):
     summary: str  # one line for events, CAPABILITIES.md and the queue
 
 
+ToolFunction = Callable[[ToolContext, Arguments], ToolOutcome]
+ApprovalRule = Callable[[Arguments, Settings], bool]
+
+
 class BuiltinTool(NamedTuple):
     name: str
     description: str
     parameters: Schema  # JSON Schema offered to the model
-    requires_approval: Callable[[Arguments, Settings], bool]
-    run: Callable[[ToolContext, Arguments], ToolOutcome]
+    requires_approval: ApprovalRule
+    run: ToolFunction
 
 
 def no_approval(arguments: Arguments, settings: Settings) -> bool:
     return False
+
+
+def builtin_tool(
+    name: str, parameters: Schema, impl: ToolFunction, requires_approval: ApprovalRule = no_approval
+) -> BuiltinTool:
+    """The tool `impl` implements: its docstring is the description the model is shown (as in
+    llm and pydantic-ai), and it runs behind argument validation (`guarded`)."""
+    description = " ".join((impl.__doc__ or "").split())
+    return BuiltinTool(
+        name, description, parameters, requires_approval, guarded(name, parameters, impl)
+    )
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -61,9 +75,7 @@ def failure(name: str, output: str) -> ToolOutcome:
     return ToolOutcome(False, text, one_line(f"{name} failed: {text}"))
 
 
-def guarded(
-    name: str, schema: Schema, impl: Callable[[ToolContext, Arguments], ToolOutcome]
-) -> Callable[[ToolContext, Arguments], ToolOutcome]:
+def guarded(name: str, schema: Schema, impl: ToolFunction) -> ToolFunction:
     """`impl` behind argument validation; expected failures become failed outcomes."""
 
     def run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
@@ -76,74 +88,3 @@ def guarded(
             return failure(name, exc.message)
 
     return run
-
-
-def check_arguments(schema: Schema, arguments: object) -> str | None:
-    """The first way `arguments` breaks `schema`, or None when they fit."""
-    if not isinstance(arguments, Mapping):
-        return "expected a JSON object"
-    properties: Mapping[str, Schema] = schema.get("properties", {})
-    unknown = sorted(str(key) for key in arguments if key not in properties)
-    if unknown:
-        return f"unknown argument(s): {', '.join(unknown)}; expected: {', '.join(properties)}"
-    missing = [key for key in schema.get("required", ()) if key not in arguments]
-    if missing:
-        return f"missing required argument(s): {', '.join(missing)}"
-    for key, value in arguments.items():
-        problem = check_value(properties[key], value, key)
-        if problem is not None:
-            return problem
-    return None
-
-
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number"}
-
-
-def _type_ok(kind: str, value: object) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "array":
-        return isinstance(value, list)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if not math.isfinite(value):
-        return False
-    # JSON Schema: 5.0 is an integer, 5.5 is not.
-    return kind == "number" or float(value).is_integer()
-
-
-def check_value(schema: Schema, value: object, where: str) -> str | None:
-    kind = str(schema.get("type"))
-    if not _type_ok(kind, value):
-        return f"{where} must be {_TYPE_NAMES.get(kind, 'an array')}"
-    if isinstance(value, str):
-        if len(value) < schema.get("minLength", 0):
-            return f"{where} must not be empty"
-        if len(value) > schema.get("maxLength", math.inf):
-            return f"{where} must be at most {schema['maxLength']} characters"
-    elif isinstance(value, list):
-        if len(value) < schema.get("minItems", 0):
-            return f"{where} must have at least {schema['minItems']} item(s)"
-        if len(value) > schema.get("maxItems", math.inf):
-            return f"{where} must have at most {schema['maxItems']} items"
-        for index, item in enumerate(value):
-            problem = check_value(schema["items"], item, f"{where}[{index}]")
-            if problem is not None:
-                return problem
-    else:
-        if value < schema.get("minimum", -math.inf):
-            return f"{where} must be at least {schema['minimum']}"
-        if value > schema.get("maximum", math.inf):
-            return f"{where} must be at most {schema['maximum']}"
-        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
-            return f"{where} must be greater than {schema['exclusiveMinimum']}"
-    return None
-
-
-def object_schema(required: tuple[str, ...], **properties: Schema) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": dict(properties),
-        "required": list(required),
-        "additionalProperties": False,
-    }

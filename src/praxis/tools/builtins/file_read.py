@@ -12,16 +12,8 @@ from __future__ import annotations
 import stat
 
 from praxis.paths import IDENTITY_FILES
-from praxis.tools.builtins.base import (
-    Arguments,
-    BuiltinTool,
-    ToolContext,
-    ToolOutcome,
-    failure,
-    guarded,
-    no_approval,
-    object_schema,
-)
+from praxis.tools.builtins.base import Arguments, ToolContext, ToolOutcome, builtin_tool, failure
+from praxis.tools.builtins.schema import object_schema, string_schema
 
 NAME = "file-read"
 READ_ROOTS: tuple[str, ...] = (
@@ -38,15 +30,11 @@ PATH_MAX_CHARS = 1024
 
 SCHEMA = object_schema(
     ("path",),
-    path={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": PATH_MAX_CHARS,
-        "description": (
-            "Path relative to the data dir: a root markdown file such as GOALS.md, or a file "
-            "under goals/, learning/, workspace/ or evals/."
-        ),
-    },
+    path=string_schema(
+        PATH_MAX_CHARS,
+        "Path relative to the data dir: a root markdown file such as GOALS.md, or a file "
+        "under goals/, learning/, workspace/ or evals/.",
+    ),
 )
 
 
@@ -60,6 +48,9 @@ def cap_text(text: str, cap: int = OUTPUT_CAP_BYTES) -> str:
 
 
 def _read(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
+    """Read a text file in the Praxis data dir: a root markdown file (IDENTITY.md, GOALS.md,
+    JOURNAL.md, ...) or a file under goals/, learning/, workspace/ or evals/. A file that has not
+    changed since it was last read returns a short summary instead."""
     from praxis.context.anatomy import tracked_read
     from praxis.tools.policy import normalise, resolve_for_read
 
@@ -85,14 +76,4 @@ def _read(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(True, cap_text(read.content), f"file-read {rel} ({size} bytes)")
 
 
-FILE_READ = BuiltinTool(
-    name=NAME,
-    description=(
-        "Read a text file in the Praxis data dir: a root markdown file (IDENTITY.md, GOALS.md, "
-        "JOURNAL.md, ...) or a file under goals/, learning/, workspace/ or evals/. A file that "
-        "has not changed since it was last read returns a short summary instead."
-    ),
-    parameters=SCHEMA,
-    requires_approval=no_approval,
-    run=guarded(NAME, SCHEMA, _read),
-)
+FILE_READ = builtin_tool(NAME, SCHEMA, _read)

@@ -7,16 +7,8 @@ checks, evals). Only the goal this session selected can be reported, and only wh
 
 from __future__ import annotations
 
-from praxis.tools.builtins.base import (
-    Arguments,
-    BuiltinTool,
-    ToolContext,
-    ToolOutcome,
-    failure,
-    guarded,
-    no_approval,
-    object_schema,
-)
+from praxis.tools.builtins.base import Arguments, ToolContext, ToolOutcome, builtin_tool, failure
+from praxis.tools.builtins.schema import object_schema, string_schema
 
 NAME = "goal-complete"
 GOAL_ID_MAX_CHARS = 64
@@ -24,22 +16,16 @@ EVIDENCE_MAX_CHARS = 2000
 
 SCHEMA = object_schema(
     ("goal_id", "evidence"),
-    goal_id={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": GOAL_ID_MAX_CHARS,
-        "description": "Id of the goal this session is working on, e.g. G-002.",
-    },
-    evidence={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": EVIDENCE_MAX_CHARS,
-        "description": "What was done and how it can be checked.",
-    },
+    goal_id=string_schema(
+        GOAL_ID_MAX_CHARS, "Id of the goal this session is working on, e.g. G-002."
+    ),
+    evidence=string_schema(EVIDENCE_MAX_CHARS, "What was done and how it can be checked."),
 )
 
 
 def _complete(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
+    """Report that the goal this session is working on is finished, with evidence. The goal is
+    marked done only if reflect's checks (criteria, evals) pass."""
     from praxis.identity.goals import load_goals
 
     goal_id = str(arguments["goal_id"])
@@ -64,13 +50,4 @@ def _complete(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     )
 
 
-GOAL_COMPLETE = BuiltinTool(
-    name=NAME,
-    description=(
-        "Report that the goal this session is working on is finished, with evidence. "
-        "The goal is marked done only if reflect's checks (criteria, evals) pass."
-    ),
-    parameters=SCHEMA,
-    requires_approval=no_approval,
-    run=guarded(NAME, SCHEMA, _complete),
-)
+GOAL_COMPLETE = builtin_tool(NAME, SCHEMA, _complete)

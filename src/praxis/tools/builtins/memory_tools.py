@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING
 from praxis.redact import redact
 from praxis.tools.builtins.base import (
     Arguments,
-    BuiltinTool,
     ToolContext,
     ToolOutcome,
+    builtin_tool,
     failure,
-    guarded,
-    no_approval,
-    object_schema,
     one_line,
 )
+from praxis.tools.builtins.schema import object_schema, string_schema
 
 if TYPE_CHECKING:
     from praxis.memory.service import MemoryService
@@ -31,12 +29,7 @@ WRITE_IMPORTANCE = 0.6
 
 SEARCH_SCHEMA = object_schema(
     ("query",),
-    query={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": QUERY_MAX_CHARS,
-        "description": "Words to look for in stored memories.",
-    },
+    query=string_schema(QUERY_MAX_CHARS, "Words to look for in stored memories."),
     limit={
         "type": "integer",
         "minimum": 1,
@@ -47,16 +40,11 @@ SEARCH_SCHEMA = object_schema(
 
 WRITE_SCHEMA = object_schema(
     ("text",),
-    text={
-        "type": "string",
-        "minLength": 1,
-        "maxLength": TEXT_MAX_CHARS,
-        "description": "The fact or lesson to remember, in one or two sentences.",
-    },
+    text=string_schema(TEXT_MAX_CHARS, "The fact or lesson to remember, in one or two sentences."),
     tags={
         "type": "array",
         "maxItems": MAX_TAGS,
-        "items": {"type": "string", "minLength": 1, "maxLength": TAG_MAX_CHARS},
+        "items": string_schema(TAG_MAX_CHARS),
         "description": "Short labels for the memory.",
     },
 )
@@ -69,6 +57,8 @@ def _service(ctx: ToolContext) -> MemoryService:
 
 
 def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
+    """Search Praxis's hot and cold memories (full-text, best matches first). Returns lines
+    `- [#id tier] text`."""
     query = str(arguments["query"])
     limit = int(arguments.get("limit", SEARCH_DEFAULT_LIMIT))
     hits = _service(ctx).search(query, ctx.now, limit)
@@ -81,6 +71,8 @@ def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
 
 
 def _write(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
+    """Remember a short fact or lesson as a hot memory (tagged `tool`; long text is cut). Writing
+    the same text again returns the existing memory."""
     # A model may echo a key it saw; memories are shown back in every later context. The text
     # is model output: the service cleans it and cuts it to memory.max_chars.
     text = redact(str(arguments["text"])).strip()
@@ -100,24 +92,5 @@ def _write(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     )
 
 
-MEMORY_SEARCH = BuiltinTool(
-    name="memory-search",
-    description=(
-        "Search Praxis's hot and cold memories (full-text, best matches first). "
-        "Returns lines `- [#id tier] text`."
-    ),
-    parameters=SEARCH_SCHEMA,
-    requires_approval=no_approval,
-    run=guarded("memory-search", SEARCH_SCHEMA, _search),
-)
-
-MEMORY_WRITE = BuiltinTool(
-    name="memory-write",
-    description=(
-        "Remember a short fact or lesson as a hot memory (tagged `tool`; long text is cut). "
-        "Writing the same text again returns the existing memory."
-    ),
-    parameters=WRITE_SCHEMA,
-    requires_approval=no_approval,
-    run=guarded("memory-write", WRITE_SCHEMA, _write),
-)
+MEMORY_SEARCH = builtin_tool("memory-search", SEARCH_SCHEMA, _search)
+MEMORY_WRITE = builtin_tool("memory-write", WRITE_SCHEMA, _write)

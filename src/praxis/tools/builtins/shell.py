@@ -32,14 +32,13 @@ from praxis.paths import DataDir
 from praxis.redact import redact
 from praxis.tools.builtins.base import (
     Arguments,
-    BuiltinTool,
     ToolContext,
     ToolOutcome,
+    builtin_tool,
     failure,
-    guarded,
-    object_schema,
     one_line,
 )
+from praxis.tools.builtins.schema import object_schema, string_schema
 from praxis.tools.builtins.shell_policy import (
     SAFE_PATH,
     argv_problem,
@@ -61,7 +60,7 @@ SCHEMA = object_schema(
         "type": "array",
         "minItems": 1,
         "maxItems": MAX_ARGS,
-        "items": {"type": "string", "minLength": 1, "maxLength": ARG_MAX_CHARS},
+        "items": string_schema(ARG_MAX_CHARS),
         "description": 'Program and arguments, e.g. ["ls", "-l"]. No shell syntax.',
     },
     timeout_seconds={
@@ -210,6 +209,8 @@ def _workspace(ctx: ToolContext) -> Path:
 
 
 def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
+    """Run one allow-listed program (argv list, no shell syntax) in the workspace/ directory.
+    Returns its exit code and output (stdout and stderr, capped)."""
     from praxis.quality.commands import child_environment as known_secret_environment
 
     # The same rules the request passed, again now: the workspace may have changed since.
@@ -239,13 +240,4 @@ def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(result.exit_code == 0, output, f"shell {command} -> exit {result.exit_code}")
 
 
-SHELL = BuiltinTool(
-    name=NAME,
-    description=(
-        "Run one allow-listed program (argv list, no shell syntax) in the workspace/ directory. "
-        "Returns its exit code and output (stdout and stderr, capped)."
-    ),
-    parameters=SCHEMA,
-    requires_approval=requires_approval,
-    run=guarded(NAME, SCHEMA, _run),
-)
+SHELL = builtin_tool(NAME, SCHEMA, _run, requires_approval)
