@@ -11,7 +11,12 @@ from pathlib import Path
 
 
 def praxis_command() -> list[str]:
-    """The installed console script next to this interpreter, else `python -m praxis`."""
+    """The installed console script next to this interpreter, else `python -m praxis`. The
+    package's bytecode is written first: where PYTHONDONTWRITEBYTECODE is set, a module added
+    since `make install` would otherwise be compiled again on every timed start."""
+    import compileall
+
+    compileall.compile_dir(Path(__file__).parent.parent / "src", quiet=1)
     script = Path(sys.executable).with_name("praxis")
     return [str(script)] if script.exists() else [sys.executable, "-m", "praxis"]
 

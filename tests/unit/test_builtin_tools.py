@@ -12,7 +12,7 @@ import pytest
 from praxis.config.settings import Settings, ShellSettings
 from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
-from praxis.tools.builtins.base import ToolContext, one_line
+from praxis.tools.builtins.base import ToolContext
 from praxis.tools.builtins.file_read import READ_ROOTS, cap_text
 from praxis.tools.builtins.schema import check_arguments
 from praxis.tools.builtins.shell import escaping_argument, refusal, requires_approval
@@ -176,8 +176,3 @@ def test_cap_text_cuts_on_a_character_boundary() -> None:
     assert cap_text("short", 10) == "short"
     capped = cap_text("é" * 20, 11)  # 2 bytes each: 5 whole characters fit
     assert capped.startswith("ééééé\n[truncated: showing the first 11 of 40 bytes]")
-
-
-def test_one_line_flattens_and_shortens() -> None:
-    assert one_line("a\nb\t c") == "a b c"
-    assert one_line("x" * 200, 10) == "xxxxxxx..."

@@ -15,7 +15,6 @@ from praxis.context.summarize import (
     is_anchor,
     looks_like_date,
     summarize_preserving_anchors,
-    truncate_chars,
 )
 from praxis.context.tokens import chars_estimate
 
@@ -177,20 +176,6 @@ def test_goal_id_needs_three_digits() -> None:
 
 def test_at_most_eight_anchors() -> None:
     assert len(anchor_lines([f"# h{i}" for i in range(20)])) == 8
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        ("abcdef", 10, "abcdef"),
-        ("abcdefghij", 6, "abc..."),
-        ("ab  cdefgh", 6, "ab..."),
-        ("abc", 2, "ab"),
-    ],
-)
-def test_truncate_chars(text: str, limit: int, expected: str) -> None:
-    assert truncate_chars(text, limit) == expected
-    assert len(truncate_chars(text, limit)) <= limit
 
 
 def dense(text: str) -> int:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from praxis import clock
 from praxis.errors import UsageError
+from praxis.text import one_line
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
@@ -81,7 +82,7 @@ def _recent(rows: list[sqlite3.Row], column: str, cutoff: datetime, limit: int) 
 
 
 def _one_line(value: object) -> str:
-    return " ".join(str(value or "").split())
+    return one_line(str(value or ""))
 
 
 def _sessions(db: sqlite3.Connection, cutoff: datetime) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 from praxis.errors import UsageError
+from praxis.text import DOTS, clip
 
 AttachmentPolicy = Literal["reject", "chunk", "summarize"]
 POLICIES: tuple[AttachmentPolicy, ...] = ("reject", "chunk", "summarize")
@@ -178,7 +179,7 @@ def summarize(text: str) -> str:
             anchors.append(line)
             if len(anchors) == MAX_ANCHORS:
                 break
-    preview = text[:PREVIEW_CHARS] + ("..." if len(text) > PREVIEW_CHARS else "")
+    preview = clip(text, PREVIEW_CHARS + len(DOTS))  # the start, `...` if cut
     anchor_text = "\n".join(anchors) if anchors else "(none)"
     return f"Anchors:\n{anchor_text}\nPreview:\n{preview}"
 

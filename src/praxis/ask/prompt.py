@@ -10,6 +10,7 @@ from typing import NamedTuple
 from praxis.config.settings import InstanceSettings
 from praxis.paths import DataDir
 from praxis.providers.base import CompletionRequest, Message
+from praxis.text import clip
 
 ASK_MAX_OUTPUT_TOKENS = 220
 BOUNDARY_PLACEHOLDER = "No hard limits recorded yet."
@@ -55,21 +56,17 @@ def parse_identity(text: str, default_name: str, default_timezone: str) -> Ident
         item = line[2:].strip()
         if section == "boundaries":
             if item and item != BOUNDARY_PLACEHOLDER:
-                boundaries.append(_cap(item))
+                boundaries.append(clip(item, MAX_FIELD_CHARS))
         elif section == "":
             key, sep, value = item.partition(":")
             if sep and key.strip().lower() in ("name", "timezone", "role") and value.strip():
-                fields.setdefault(key.strip().lower(), _cap(value.strip()))
+                fields.setdefault(key.strip().lower(), clip(value.strip(), MAX_FIELD_CHARS))
     return Identity(
         name=fields.get("name", default_name),
         timezone=fields.get("timezone", default_timezone),
         role=fields.get("role"),
         boundaries=tuple(boundaries),
     )
-
-
-def _cap(value: str) -> str:
-    return value if len(value) <= MAX_FIELD_CHARS else value[: MAX_FIELD_CHARS - 3] + "..."
 
 
 def render_preamble(identity: Identity) -> str:

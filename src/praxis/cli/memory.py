@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.text import one_line
 
 if TYPE_CHECKING:
     from praxis.memory.consolidate import ConsolidationResult
@@ -34,7 +35,7 @@ def _now() -> str:
 def _short(text: str, limit: int = LIST_LINE_CHARS) -> str:
     from praxis.memory.text import cap
 
-    return cap(" ".join(text.split()), limit)
+    return cap(one_line(text), limit)
 
 
 def _hit_json(hit: MemoryHit) -> dict[str, Any]:

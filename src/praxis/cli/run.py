@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit
+from praxis.text import one_line
 
 if TYPE_CHECKING:
     from praxis.loop.session import RunResult
@@ -74,7 +75,7 @@ def run(
     report.add("goal", outcome.goal or "-")
     report.add("task", outcome.task or "-")
     # One fact per line, whatever the model wrote.
-    report.add("summary", " ".join(outcome.summary.split()))
+    report.add("summary", one_line(outcome.summary))
     emit(report)
 
 
@@ -89,11 +90,11 @@ def tick_line(tick: Tick) -> str:
     """One stdout line for a daemon tick that did not fail."""
     result = tick.result
     if tick.kind == "skipped":
-        return f"{tick.at} tick skipped: {_one_line(tick.message)}"
+        return f"{tick.at} tick skipped: {one_line(tick.message)}"
     if result is None:
-        return f"{tick.at} {tick.kind}: {_one_line(tick.message)}"
+        return f"{tick.at} {tick.kind}: {one_line(tick.message)}"
     if tick.kind == "no_session":
-        return f"{tick.at} no session ({result.outcome}): {_one_line(result.summary)}"
+        return f"{tick.at} no session ({result.outcome}): {one_line(result.summary)}"
     if result.finished and result.session_id is not None:
         head = f"session #{result.session_id} {result.outcome}"
     elif outcome_phase(result) == "act":
@@ -101,21 +102,17 @@ def tick_line(tick: Tick) -> str:
     else:
         head = "session checkpointed (stopped early; the next run resumes it)"
     line = f"{tick.at} {head} goal={result.goal or '-'}"
-    return line + (f" task={_one_line(result.task)}" if result.task else "")
+    return line + (f" task={one_line(result.task)}" if result.task else "")
 
 
 def _print_tick(tick: Tick) -> None:
     """Print as it happens (click.echo flushes); a closed stdout never stops the daemon."""
     try:
         if tick.kind == "error":
-            click.echo(f"error: {_one_line(tick.message)}", err=True)
+            click.echo(f"error: {one_line(tick.message)}", err=True)
             if tick.hint:
-                click.echo(f"hint: {_one_line(tick.hint)}", err=True)
+                click.echo(f"hint: {one_line(tick.hint)}", err=True)
         else:
             click.echo(tick_line(tick))
     except OSError:
         pass  # events.jsonl has every tick too
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from praxis.cli.common import app, emit, json_command, json_option
+from praxis.text import one_line
 
 
 @click.group()
@@ -187,7 +188,7 @@ def queue_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
     if r.status_note:
         report.add("note", r.status_note)
     if r.result_summary:
-        report.add("result", " ".join(r.result_summary.split()))
+        report.add("result", one_line(r.result_summary))
     report.add("output", "-" if r.output is None else "", r.output)
     if r.output is not None:
         for line in r.output.splitlines() or [""]:

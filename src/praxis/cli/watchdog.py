@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit
+from praxis.text import one_line
 
 if TYPE_CHECKING:
     from praxis.operator.watchdog import Check
@@ -120,7 +121,7 @@ def _once_report(check: Check, max_age_seconds: int) -> Report:
     report.add("phase", check.phase or "unknown")
     report.add("restart", check.restart.text if check.restart is not None else "none")
     if check.restart is not None and check.restart.output_tail:
-        report.add("restart_output", " ".join(check.restart.output_tail.split()))
+        report.add("restart_output", one_line(check.restart.output_tail))
     return report
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from praxis.context.tokens import Counter, chars_estimate
+from praxis.text import clip, one_line
 
 HEADER = "Summarized excerpt preserving anchors:"
 MAX_ANCHORS = 8
@@ -68,19 +69,6 @@ def anchor_lines(lines: list[str]) -> list[str]:
     return anchors[:MAX_ANCHORS]
 
 
-def truncate_chars(text: str, max_chars: int) -> str:
-    """At most `max_chars` characters; a cut text ends with `...`."""
-    if len(text) <= max_chars:
-        return text
-    if max_chars <= 3:
-        return text[: max(max_chars, 0)].rstrip()
-    return text[: max_chars - 3].rstrip() + "..."
-
-
-def _compact(line: str) -> str:
-    return " ".join(line.split())
-
-
 def _append_section(
     parts: list[str],
     seen: set[str],
@@ -92,11 +80,11 @@ def _append_section(
     length = sum(len(p) for p in parts)
     added_any = False
     for line in lines:
-        normalized = _compact(line)
+        normalized = one_line(line)
         if not normalized or normalized in seen:
             continue
         seen.add(normalized)
-        rendered = truncate_chars(normalized, line_limit) if line_limit else normalized
+        rendered = clip(normalized, line_limit) if line_limit else normalized
         prefix = "\n- " if added_any else f"\n{label}:\n- "
         candidate = prefix + rendered
         if length + len(candidate) <= max_chars:
@@ -110,7 +98,7 @@ def _append_section(
         remaining = max_chars - length - len(prefix)
         if remaining <= 3:
             return
-        truncated = truncate_chars(rendered, remaining)
+        truncated = clip(rendered, remaining)
         if truncated:
             parts.append(prefix + truncated)
         return
@@ -124,8 +112,8 @@ def _summarize_chars(text: str, lines: list[str], anchors: list[str], max_chars:
     _append_section(parts, seen, "Start", lines[:2], max_chars, None)
     _append_section(parts, seen, "Tail", lines[-3:], max_chars, None)
     if len(parts) == 1:
-        return truncate_chars(text, max_chars)
-    return truncate_chars("".join(parts), max_chars)
+        return clip(text, max_chars)
+    return clip("".join(parts), max_chars)
 
 
 def summarize_preserving_anchors(

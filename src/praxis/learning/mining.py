@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from praxis.analysis.argus import ArgusReport
 from praxis.identity.goals import Goal
 from praxis.learning.store import Candidate
+from praxis.text import one_line
 
 REPEATED_DAYS = 2
 RECURRING_SESSIONS = 3
@@ -22,10 +23,6 @@ STUCK_SELECTIONS = 5
 SHARE_GROWTH = 2.0
 MIN_SHARE = 0.10  # a phase below 10% of the week's tokens is not worth a goal
 WEEK = timedelta(days=7)
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def from_argus(report: ArgusReport) -> list[Candidate]:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from praxis.errors import UsageError
 from praxis.paths import DataDir
+from praxis.text import one_line
 
 OPERATIONAL_NOTE = "operational-note"
 SOURCE_SUMMARY = "source-summary"
@@ -28,7 +29,7 @@ class Noted(NamedTuple):
 
 def normalize_summary(text: str) -> str:
     """Whitespace collapsed to single spaces (one line); empty is refused (exit 2)."""
-    normalized = " ".join(text.split())
+    normalized = one_line(text)
     if not normalized:
         raise UsageError(
             "learning summary cannot be empty",

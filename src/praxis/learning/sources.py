@@ -19,6 +19,7 @@ from typing import NamedTuple
 from praxis.learning import store
 from praxis.learning.notes import SOURCE_SUMMARY, append_learning
 from praxis.paths import DataDir
+from praxis.text import ELLIPSIS, clip
 
 SUFFIXES = (".md", ".txt")
 READ_LIMIT = 64 * 1024
@@ -36,7 +37,7 @@ def summarize(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()][:3]
     parts = [stripped for line in lines if (stripped := line.lstrip("#-* "))]
     summary = "; ".join(parts) if parts else EMPTY_SUMMARY
-    return summary if len(summary) <= SUMMARY_LIMIT else summary[: SUMMARY_LIMIT - 1] + "…"
+    return clip(summary, SUMMARY_LIMIT, ELLIPSIS)
 
 
 def source_files(data_dir: DataDir) -> list[Path]:

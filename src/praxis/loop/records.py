@@ -6,6 +6,7 @@ from pathlib import Path
 
 from praxis.files import append_record
 from praxis.safe_read import read_tail
+from praxis.text import one_line
 
 
 def journal_entry(
@@ -28,7 +29,7 @@ def journal_entry(
         lines.append(f"- Goal: {goal}")
     if task:
         lines.append(f"- Task: {task}")
-    text = _one_line(summary)
+    text = one_line(summary)
     if max_chars is not None and len(text) > max_chars:
         from praxis.memory.text import bounded
 
@@ -44,7 +45,7 @@ def metrics_row(
 ) -> str:
     """One METRICS.md row; the first cell is the global session id, as in JOURNAL.md."""
     cells = [str(session_id), outcome, goal_title or "-", task or "-", ended_at]
-    return "| " + " | ".join(_one_line(c).replace("|", "/") for c in cells) + " |\n"
+    return "| " + " | ".join(one_line(c).replace("|", "/") for c in cells) + " |\n"
 
 
 def append_once(path: Path, record: str) -> bool:
@@ -58,7 +59,3 @@ def append_once(path: Path, record: str) -> bool:
     prefix = "" if not tail or tail.endswith("\n") else "\n"
     append_record(path, prefix + record)
     return True
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

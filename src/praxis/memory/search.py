@@ -19,6 +19,7 @@ from datetime import datetime
 
 from praxis.memory.store import Memory, get_many
 from praxis.memory.text import QUERY_STOPWORDS, fts_query, query_tokens
+from praxis.text import one_line
 
 CANDIDATES = 40
 WINDOW = 500  # matches ranked per tier: the newest ones (see `_best_matches`)
@@ -142,7 +143,4 @@ def render(hit: MemoryHit) -> str:
     suffix = f" [{', '.join(hit.tags)}]" if hit.tags else ""
     if hit.flags:
         suffix += f" (flagged: {', '.join(hit.flags)})"
-    text = " ".join(hit.text.split())
-    if len(text) > RENDERED_MEMORY_CHARS:
-        text = text[: RENDERED_MEMORY_CHARS - 3].rstrip() + "..."
-    return f"- {text}{suffix}"
+    return f"- {one_line(hit.text, RENDERED_MEMORY_CHARS)}{suffix}"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from praxis.text import ELLIPSIS, one_line
+
 MAX_QUERY_TOKENS = 12
-ELLIPSIS = "…"
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script; `_` and punctuation split
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -37,7 +38,7 @@ def fts_query(tokens: list[str], mode: str = "AND") -> str | None:
 
 
 def normalize(text: str) -> str:
-    return " ".join(text.split()).lower()
+    return one_line(text).lower()
 
 
 def content_hash(content: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from praxis.errors import CallError
 from praxis.redact import redact
+from praxis.text import one_line
 
 AUTH = "auth"
 RATE_LIMIT = "rate_limit"
@@ -49,10 +50,7 @@ def hint_for(error_class: str, label: str, key_env: str | None) -> str:
 
 def excerpt(text: str, secrets: tuple[str, ...] = ()) -> str:
     """A one-line, redacted, bounded piece of a reply body (or an error detail)."""
-    flat = " ".join(redact(text, secrets).split())
-    if len(flat) > EXCERPT_CHARS:
-        return flat[: EXCERPT_CHARS - 3] + "..."
-    return flat
+    return one_line(redact(text, secrets), EXCERPT_CHARS)
 
 
 def vendor_detail(body: str) -> str:

@@ -9,6 +9,7 @@ from praxis.paths import DataDir
 from praxis.quality.evals import EvalSummary
 from praxis.quality.reviewer import ReviewResult
 from praxis.redact import redact
+from praxis.text import one_line
 
 LOCK_NAME = ".praxis-postmortems.lock"
 HEADER = "# Postmortems\n"
@@ -31,7 +32,7 @@ def postmortems_path(data_dir: DataDir) -> Path:
 
 def _one_line(text: str) -> str:
     # Model summaries can span lines; an entry's bullets must stay one line each.
-    return redact(" ".join(text.split()))
+    return redact(one_line(text))
 
 
 def append_postmortem(

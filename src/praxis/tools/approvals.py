@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from praxis.errors import PraxisError, StateError
+from praxis.text import one_line
 
 ApprovalStatus = Literal["pending", "approved", "rejected", "executed", "failed", "blocked"]
 Finished = Literal["executed", "failed", "blocked"]  # where an approved request ends
@@ -51,8 +52,7 @@ class ApprovalRequest(NamedTuple):
             text = "args=" + json.dumps(payload, sort_keys=True, ensure_ascii=False)
         else:
             text = f"summary={self.summary}"
-        flat = " ".join(text.split())
-        return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+        return one_line(text, limit)
 
     def queue_line(self) -> str:
         paths = ",".join(self.write_paths)

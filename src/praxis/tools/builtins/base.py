@@ -14,9 +14,11 @@ from typing import Any, NamedTuple
 from praxis.config.settings import Settings
 from praxis.errors import PraxisError
 from praxis.paths import DataDir
+from praxis.text import one_line
 from praxis.tools.builtins.schema import Schema, check_arguments
 
 Arguments = Mapping[str, Any]
+SUMMARY_CHARS = 120  # a failed call's one-line summary
 
 
 class ToolContext(NamedTuple):
@@ -55,16 +57,10 @@ def builtin_tool(
 ) -> BuiltinTool:
     """The tool `impl` implements: its docstring is the description the model is shown (as in
     llm and pydantic-ai), and it runs behind argument validation (`guarded`)."""
-    description = " ".join((impl.__doc__ or "").split())
+    description = one_line(impl.__doc__ or "")
     return BuiltinTool(
         name, description, parameters, requires_approval, guarded(name, parameters, impl)
     )
-
-
-def one_line(text: str, limit: int = 120) -> str:
-    """`text` on one line (whitespace collapsed), at most `limit` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
 def failure(name: str, output: str) -> ToolOutcome:
@@ -72,7 +68,7 @@ def failure(name: str, output: str) -> ToolOutcome:
     from praxis.redact import redact
 
     text = redact(output)
-    return ToolOutcome(False, text, one_line(f"{name} failed: {text}"))
+    return ToolOutcome(False, text, one_line(f"{name} failed: {text}", SUMMARY_CHARS))
 
 
 def guarded(name: str, schema: Schema, impl: ToolFunction) -> ToolFunction:

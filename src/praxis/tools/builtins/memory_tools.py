@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from praxis.redact import redact
+from praxis.text import one_line
 from praxis.tools.builtins.base import (
     Arguments,
     ToolContext,
     ToolOutcome,
     builtin_tool,
     failure,
-    one_line,
 )
 from praxis.tools.builtins.schema import object_schema, string_schema
 

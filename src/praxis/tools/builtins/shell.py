@@ -30,13 +30,13 @@ from praxis import child_processes as children
 from praxis.config.settings import Settings
 from praxis.paths import DataDir
 from praxis.redact import redact
+from praxis.text import one_line
 from praxis.tools.builtins.base import (
     Arguments,
     ToolContext,
     ToolOutcome,
     builtin_tool,
     failure,
-    one_line,
 )
 from praxis.tools.builtins.schema import object_schema, string_schema
 from praxis.tools.builtins.shell_policy import (
