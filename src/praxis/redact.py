@@ -10,10 +10,14 @@ Two kinds of secret are masked with `[REDACTED]`:
 
 Start-up cost matters (`praxis status` prints through here): each shape is compiled only when its
 literal trigger occurs in the text, so plain output costs a few substring checks.
+
+`StreamRedactor` does the same for text that arrives in pieces (`ask --stream`), where one secret
+can be split across two pieces.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -149,3 +153,110 @@ def _forms(secret: str) -> tuple[str, ...]:
 
     escaped = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
     return (secret, *sorted(escaped - {secret}))
+
+
+# A streamed word is held back whole, up to this many characters, while it could still grow into
+# a key shape: it has a digit in it (a bot token), holds a shape's literal, or ends with the start
+# of one where the shape may begin (after a non-alphanumeric character; anywhere for the upper-case
+# `…_TOKEN=` names). Shapes that span whitespace (`Authorization: Bearer …`, PEM) are not held.
+MAX_WORD_HOLD = 512
+
+
+@functools.cache
+def _word_literals() -> tuple[tuple[str, ...], tuple[frozenset[str], ...], int]:
+    """The shape literals a word can hold (case-sensitive ones, then the lower-cased ones of the
+    case-insensitive shapes); the proper starts of those literals (upper-case ones, case-sensitive
+    ones, lower-cased ones); the longest start. Built at the first streamed piece, not at import."""
+    exact: list[str] = []
+    folded: list[str] = []
+    for trigger, source, _ in _SHAPES:
+        if not callable(trigger):
+            for literal in trigger:
+                if not any(char.isspace() for char in literal):
+                    (folded if source.startswith("(?i)") else exact).append(literal)
+    folded = [literal.lower() for literal in folded]
+
+    def starts(literals: list[str]) -> frozenset[str]:
+        return frozenset(lit[:k] for lit in literals for k in range(1, len(lit)))
+
+    upper = starts([lit for lit in exact if lit.isupper()])
+    tables = (upper, starts(exact), starts(folded))
+    return (*exact, *folded), tables, max(map(len, tables[1] | tables[2]))
+
+
+class StreamRedactor:
+    """`redact` for text that arrives in pieces (a streamed answer), passed on to `write` as it
+    arrives. One secret can be split across pieces, so the shortest tail that could still grow
+    into one is held back: an ending that starts a known secret value (at most the longest
+    value's length - 1 characters), or a trailing word that may be a key shape (`sk-…`, `ghp_…`,
+    a bot token, `NAME_TOKEN=…`; see MAX_WORD_HOLD). What is released is redacted; `flush()`
+    releases the rest, redacted (at the end of the stream, or of an attempt that failed)."""
+
+    def __init__(self, write: Callable[[str], None], secrets: Iterable[str] = ()) -> None:
+        self.write = write
+        self.explicit = tuple(s for s in secrets if s and len(s) >= MIN_EXPLICIT_CHARS)
+        self.forms: tuple[str, ...] | None = None  # the secrets known when the first piece comes
+        self.pending = ""
+
+    def feed(self, text: str) -> None:
+        if self.forms is None:
+            found = sorted({*self.explicit, *known_secrets()}, key=len, reverse=True)
+            self.forms = tuple(form for secret in found for form in _forms(secret))
+        self.pending += text
+        self._release(self._safe_end(self.pending, self.forms))
+
+    def flush(self) -> None:
+        self._release(len(self.pending))
+
+    def _release(self, end: int) -> None:
+        if end:
+            released, self.pending = self.pending[:end], self.pending[end:]
+            self.write(redact(released, self.explicit))
+
+    @staticmethod
+    def _safe_end(text: str, forms: tuple[str, ...]) -> int:
+        """Where the text that can be released ends (the rest could still become a secret)."""
+        cut = min([_word_hold_start(text), *(_prefix_start(text, form) for form in forms)])
+        moved = True
+        while moved:  # a whole value (with a space in it) across the cut is held back whole
+            moved = False
+            for form in forms:
+                at = text.find(form, max(0, cut - len(form) + 1))
+                if at != -1 and at < cut:
+                    cut, moved = at, True
+        return cut
+
+
+def _prefix_start(text: str, form: str) -> int:
+    """Where the longest ending of `text` that begins `form` (but is shorter) starts; else its
+    length."""
+    at = text.find(form[0], max(0, len(text) - len(form) + 1))
+    while at != -1:
+        if form.startswith(text[at:]):
+            return at
+        at = text.find(form[0], at + 1)
+    return len(text)
+
+
+def _word_hold_start(text: str) -> int:
+    """Where the trailing word starts if it may be (the start of) a key shape; else the end."""
+    start, end = len(text), len(text)
+    while start > 0 and end - start < MAX_WORD_HOLD and not text[start - 1].isspace():
+        start -= 1
+    if start == end or (end - start == MAX_WORD_HOLD and start and not text[start - 1].isspace()):
+        return end  # no word, or one too long to hold: it goes out (redacted) as it is
+    word = text[start:]
+    return start if _may_grow_into_shape(word, word.lower()) else end
+
+
+def _may_grow_into_shape(word: str, lowered: str) -> bool:
+    if any(char.isdigit() for char in word):
+        return True
+    literals, (upper, exact, folded), longest = _word_literals()
+    if any(lit in word or lit in lowered for lit in literals):
+        return True
+    for k in range(1, min(len(word), longest) + 1):
+        at_boundary = k == len(word) or not word[-k - 1].isalnum()
+        if word[-k:] in upper or (at_boundary and (word[-k:] in exact or lowered[-k:] in folded)):
+            return True
+    return False

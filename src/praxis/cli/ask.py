@@ -7,6 +7,7 @@ import sys
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.redact import StreamRedactor
 
 
 @json_command()
@@ -57,12 +58,15 @@ def ask(
 
 
 class LiveAnswer:
-    """Prints an answer's text as it arrives. When an attempt fails after part of its answer was
-    printed (`void`), the retry's text starts on a fresh line after `(retrying)` on stderr: it
-    never runs on from the cut text."""
+    """Prints an answer's text as it arrives, redacted like every other output: a secret split
+    across pieces is masked too, so text that could still become one waits for the next piece
+    (`StreamRedactor`). When an attempt fails after part of its answer was printed (`void`), what
+    it held back is printed (redacted) and the retry's text starts on a fresh line after
+    `(retrying)` on stderr: it never runs on from the cut text, nor repeats it."""
 
     def __init__(self) -> None:
-        self.printed = ""  # of the current attempt
+        self.redactor = StreamRedactor(self._write)
+        self.fed = False  # the current attempt passed text
         self.voided = False
         self.open_line = False
 
@@ -72,24 +76,31 @@ class LiveAnswer:
             sys.stderr.write("(retrying)\n")
             sys.stderr.flush()
             self.voided = False
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        self.printed += text
-        self.open_line = not text.endswith("\n")
+        self.fed = self.fed or bool(text)
+        self.redactor.feed(text)
 
     def void(self) -> None:
-        if self.printed:
+        self.redactor.flush()  # the cut text's held-back tail: the retry starts over
+        if self.fed:
             self.voided = True
-            self.printed = ""
+            self.fed = False
 
     def finish(self, answer: str) -> None:
         """The answer succeeded: print it whole if it was not streamed (or only a void one was)."""
-        if not self.printed and answer:
+        if not self.fed and answer:
             self(answer)
         self.end_line()
 
     def end_line(self) -> None:
+        """Print what is held back (redacted), then end the line."""
+        self.redactor.flush()
         if self.open_line:
             sys.stdout.write("\n")
             sys.stdout.flush()
             self.open_line = False
+
+    def _write(self, text: str) -> None:
+        if text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            self.open_line = not text.endswith("\n")
