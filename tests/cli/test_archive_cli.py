@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import InProcessRunner, PraxisRunner, wait_for
 from tests.fakes.openai import FakeOpenAI
 from tests.integration.test_archive_export_import import tree, without_data_dir
@@ -94,28 +96,68 @@ def test_export_during_a_running_session_then_import_gives_the_same_answers(
         assert status[key] == source_status[key], key
 
 
+def crashed_import(
+    initialized: PraxisRunner, bundle: Path, crash_at: str
+) -> tuple[dict[str, str], int]:
+    """The data dir after a session (its tree, before), then `import --overwrite` of another
+    data dir's bundle killed (-9) at `crash_at`: a real process, PRAXIS_CRASH_AT kills it."""
+    assert initialized("run", "--once", env=LATER).returncode == 0
+    other = PraxisRunner(bundle.parent / "other", initialized.env)
+    assert other("init", "--name", "Other").returncode == 0
+    assert other("export", "state", "--output", str(bundle)).returncode == 0
+    before = tree(initialized.data_dir)
+    crashed = initialized.subprocess(
+        "import", "--input", str(bundle), "--overwrite", env={**LATER, "PRAXIS_CRASH_AT": crash_at}
+    )
+    # The run lock file keeps the killed importer's pid (as after a killed session); the lock
+    # itself died with the process.
+    assert before.pop(".praxis-run.lock")
+    return before, crashed.returncode
+
+
+def leftovers(tmp_path: Path) -> list[str]:
+    return sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".data."))
+
+
 def test_kill_9_before_the_swap_leaves_the_target_as_it_was(
     initialized: PraxisRunner, tmp_path: Path
 ) -> None:
-    assert initialized("run", "--once", env=LATER).returncode == 0
-    other = PraxisRunner(tmp_path / "other", initialized.env)
-    assert other("init", "--name", "Other").returncode == 0
-    assert other("export", "state", "--output", str(tmp_path / "b.tar.gz")).returncode == 0
-    before = tree(initialized.data_dir)
-    crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
-        "import",
-        "--input",
-        str(tmp_path / "b.tar.gz"),
-        "--overwrite",
-        env={**LATER, "PRAXIS_CRASH_AT": "import:before_swap"},
-    )
-    assert crashed.returncode == -9
-    # The run lock file keeps the killed importer's pid (as after a killed session); the lock
-    # itself died with the process. Every other byte is as it was.
+    bundle = tmp_path / "b.tar.gz"
+    before, returncode = crashed_import(initialized, bundle, "import:before_swap")
+    assert returncode == -9
     after = tree(initialized.data_dir)
-    assert after.pop(".praxis-run.lock") and before.pop(".praxis-run.lock")
-    assert after == before
+    assert after.pop(".praxis-run.lock")
+    assert after == before  # every other byte is as it was
     assert not list(tmp_path.glob("data.replaced-*"))
-    again = initialized("import", "--input", str(tmp_path / "b.tar.gz"), "--overwrite", env=LATER)
+    # Beside it: the killed import's staging dir and its unpacked bundle, counted by doctor.
+    assert [name.split("-")[0] for name in leftovers(tmp_path)] == [".data.bundle", ".data.import"]
+    assert initialized("doctor").lines()["temp_dirs"] == "2"
+    again = initialized("import", "--input", str(bundle), "--overwrite", env=LATER)
     assert again.returncode == 0, again.stderr
     assert initialized("status").lines()["instance"] == "Other"
+    assert leftovers(tmp_path) == []
+    assert initialized("doctor").lines()["temp_dirs"] == "0"
+    assert len(list(tmp_path.glob("data.replaced-*"))) == 1  # the second import's, only
+
+
+def test_kill_9_mid_swap_keeps_the_swapped_out_data_dir(
+    initialized: PraxisRunner, tmp_path: Path
+) -> None:
+    """Killed between the swap's exchange and its rename, an import leaves the old data dir under
+    the staging name: the next import keeps it as <dir>.replaced-<timestamp>, never removes it."""
+    bundle = tmp_path / "b"
+    before, returncode = crashed_import(initialized, bundle, "swap:exchanged")
+    if returncode == 0:
+        pytest.skip("this filesystem cannot exchange two directories in one step")
+    assert returncode == -9
+    assert initialized("status").lines()["instance"] == "Other"  # the swap itself happened
+    assert len(leftovers(tmp_path)) == 1  # the old data dir, under the staging name
+    assert initialized("doctor").lines()["temp_dirs"] == "1"
+    again = initialized("import", "--input", str(bundle), "--overwrite", env=LATER)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(tmp_path) == []
+    kept = tmp_path / "data.replaced-20260501T090000Z"
+    after = tree(kept)
+    assert after.pop(".praxis-run.lock")
+    assert after == before  # the original data dir, every byte
+    assert again.lines()["replaced"] == f"{kept}-2"  # the half-finished import's result

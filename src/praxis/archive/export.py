@@ -25,6 +25,7 @@ from praxis.archive.bundle import (
 from praxis.archive.secrets import known_secrets, scrub
 from praxis.archive.selection import data_files
 from praxis.archive.swap import replace_dir
+from praxis.archive.workdirs import export_work, held_dir, sweep
 from praxis.errors import DataDirError, StateError, UsageError
 from praxis.files import atomic_write_bytes, atomic_write_text
 
@@ -38,28 +39,28 @@ class ExportResult(NamedTuple):
 
 
 def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
-    """Write a bundle to `output` (a directory, or a single `.tar.gz`), atomically."""
-    import tempfile
-
+    """Write a bundle to `output` (a directory, or a single `.tar.gz`), atomically. What a killed
+    export to the same output left beside it goes first (praxis.archive.workdirs)."""
     output = export_target(app, output, "bundle")
     _check_existing(output, overwrite)
     output.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".export", dir=output.parent))
-    try:
-        bundle = work / "bundle"
-        manifest = write_bundle(app, bundle)
-        if is_tarball(output):
-            from praxis.archive.tarball import write_tarball
+    sweep(output.parent, export_work(output))
+    with held_dir(output.parent, export_work(output)) as work:
+        try:
+            bundle = work / "bundle"
+            manifest = write_bundle(app, bundle)
+            if is_tarball(output):
+                from praxis.archive.tarball import write_tarball
 
-            packed = work / "bundle.tar.gz"
-            write_tarball(bundle, [MANIFEST, *manifest.members()], packed)
-            os.chmod(packed, 0o600)
-            _fsync(packed)
-            os.replace(packed, output)
-        else:
-            replace_dir(bundle, output, keep_as=work / "replaced" if output.exists() else None)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+                packed = work / "bundle.tar.gz"
+                write_tarball(bundle, [MANIFEST, *manifest.members()], packed)
+                os.chmod(packed, 0o600)
+                _fsync(packed)
+                os.replace(packed, output)
+            else:
+                replace_dir(bundle, output, keep_as=work / "replaced" if output.exists() else None)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return ExportResult(output, manifest)
 
 

@@ -4,6 +4,11 @@ Order: check the target and the bundle's member list (nothing written yet), copy
 a staging dir next to the target while verifying its checksum, re-home the config, check and
 migrate the database, validate the result, and only then swap it in. Any failure before the swap
 removes the staging dir and leaves the target exactly as it was.
+
+What a killed import left beside the target is swept by the next one (praxis.archive.workdirs).
+A staging dir carries a marker naming itself from the moment it exists; an unmarked one can only
+be the data dir that an import killed mid-swap had just swapped out, so it is kept as
+`<target>.replaced-<timestamp>`, as `--overwrite` promised, never removed.
 """
 
 from __future__ import annotations
@@ -28,13 +33,19 @@ from praxis.archive.bundle import (
 from praxis.archive.export import overlaps
 from praxis.archive.rehome import Rehomed, configured_paths, rewrite
 from praxis.archive.restore_checks import check_tree, prepare_database, validate_staged
-from praxis.archive.selection import excluded
-from praxis.errors import DataDirError, StateError, UsageError
+from praxis.archive.selection import LOCAL_FILES, excluded
+from praxis.archive.workdirs import held_dir, import_staging, import_unpacked, sweep
+from praxis.errors import DataDirError, PraxisError, StateError, UsageError
 from praxis.faults import crash_point
 from praxis.files import atomic_write_bytes
+from praxis.safe_read import open_regular, read_bytes_regular
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
+
+
+# In every staging dir, naming it: how a sweep tells a staging dir from a swapped-out data dir.
+STAGING_MARKER = ".praxis-import-staging"
 
 
 class ImportResult(NamedTuple):
@@ -57,8 +68,6 @@ def import_bundle(
 
     `carry_backups` (snapshot restore): the target's own `backups/` moves into the restored dir.
     """
-    import tempfile
-
     from praxis.loop.lock import run_lock
     from praxis.paths import DataDir
 
@@ -79,10 +88,13 @@ def import_bundle(
     with contextlib.ExitStack() as stack:
         if occupied and DataDir(target).is_initialized():
             stack.enter_context(run_lock(DataDir(target).run_lock))
-        staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.import-", dir=target.parent))
+        staged: Path | None = None
         unpacked: Path | None = None
         swapping = False
         try:
+            _sweep_leftovers(target)
+            staged = stack.enter_context(held_dir(target.parent, import_staging(target)))
+            _mark(staged)
             if source.is_file():
                 if not is_tarball(source):
                     raise UsageError(
@@ -91,9 +103,7 @@ def import_bundle(
                     )
                 from praxis.archive.tarball import extract
 
-                unpacked = Path(
-                    tempfile.mkdtemp(prefix=f".{target.name}.bundle-", dir=target.parent)
-                )
+                unpacked = stack.enter_context(held_dir(target.parent, import_unpacked(target)))
                 extract(source, unpacked, where)
             bundle = unpacked or source
             check_tree(bundle, where)
@@ -102,6 +112,8 @@ def import_bundle(
             rewrite(staged / "praxis.toml", target, paths)
             bundle_version, version = prepare_database(staged / paths.database, where)
             validate_staged(staged, where)
+            if occupied:
+                _keep_local_files(target, staged)
             replaced = _free_replaced(target) if occupied else None
             crash_point("import:before_swap")
             swapping = True
@@ -116,7 +128,7 @@ def import_bundle(
         finally:
             if unpacked is not None:
                 shutil.rmtree(unpacked, ignore_errors=True)
-            if not swapping:
+            if staged is not None and not swapping:
                 shutil.rmtree(staged, ignore_errors=True)
     return ImportResult(target, restored, version, bundle_version, replaced)
 
@@ -214,16 +226,62 @@ def _free_replaced(target: Path) -> Path:
 
 
 def _swap(staged: Path, target: Path, replaced: Path | None, carry_backups: bool) -> None:
+    """Swap the staged dir in; then `backups/` (snapshot restore) moves over from the replaced
+    dir, so at no moment do the snapshots sit in a staging dir that a sweep could remove."""
     from praxis.archive.swap import replace_dir
 
-    backups = target / "backups"
-    carried = carry_backups and replaced is not None and backups.is_dir()
-    if carried:
-        os.rename(backups, staged / "backups")
-    swapped = False
+    replace_dir(staged, target, replaced)
+    if _marker(target) == staged.name:
+        with contextlib.suppress(OSError):
+            (target / STAGING_MARKER).unlink()
+    if carry_backups and replaced is not None and (replaced / "backups").is_dir():
+        os.rename(replaced / "backups", target / "backups")
+
+
+def _mark(staged: Path) -> None:
+    """One write of the dir's own name: after kill -9 the marker is whole or absent."""
+    fd = os.open(staged / STAGING_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        replace_dir(staged, target, replaced)
-        swapped = True
+        os.write(fd, staged.name.encode())
     finally:
-        if not swapped and carried and not backups.exists() and (staged / "backups").is_dir():
-            os.rename(staged / "backups", backups)  # the old target is back: so are its backups
+        os.close(fd)
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """What killed imports into `target` left beside it (the module docstring says how)."""
+
+    def dispose(path: Path) -> None:
+        if _marker(path) == path.name or not any(path.iterdir()):
+            shutil.rmtree(path)
+        else:
+            os.rename(path, _free_replaced(target))
+
+    sweep(target.parent, import_unpacked(target))
+    sweep(target.parent, import_staging(target), dispose)
+
+
+def _marker(directory: Path) -> str | None:
+    try:
+        raw = read_bytes_regular(directory / STAGING_MARKER, max_bytes=256, follow_symlinks=False)
+    except (OSError, PraxisError):
+        return None
+    return raw.decode(errors="replace")
+
+
+def _keep_local_files(target: Path, staged: Path) -> None:
+    """The target's own machine-local files (selection.LOCAL_FILES) stay with it."""
+    for local in LOCAL_FILES:
+        destination = staged / local.path
+        try:
+            fd = open_regular(target / local.path, follow_symlinks=False)
+        except (OSError, PraxisError):
+            continue  # missing, or not a plain file: nothing of ours to keep
+        with os.fdopen(fd, "rb") as source:
+            if destination.exists() or destination.is_symlink():
+                continue  # the bundle's database or state file took the name
+            destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with destination.open("xb") as copy:
+                shutil.copyfileobj(source, copy)
+                copy.flush()
+                os.fsync(copy.fileno())
+            os.chmod(destination, stat.S_IMODE(os.fstat(fd).st_mode))

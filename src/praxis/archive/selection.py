@@ -6,12 +6,39 @@ import os
 import stat
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import NamedTuple
 
+from praxis import child_processes
+from praxis.app import DASHBOARD_TOKEN_FILE
 from praxis.errors import DataDirError
 
 # Top-level directories that are never exported: snapshots (and other exports) live in backups/.
 EXCLUDED_DIRS = ("backups",)
-# Secrets, runtime files (locks, route caches, markers) and SQLite side files, at any depth.
+
+
+class Local(NamedTuple):
+    path: str  # posix, relative to the data dir
+    why: str
+
+
+# Files of this machine and this install rather than of the agent: never in a bundle, skipped when
+# an older bundle has them, and on `import --overwrite` the target keeps its own copy. Everything
+# else Praxis writes is state or history and travels: heartbeat.json (the last proof of life:
+# stale on a new machine until its daemon beats, which is the truth; its pid is only shown),
+# daily_jobs.json (today's memory decay is in the database: repeating it would decay twice),
+# model_canary.json, boundary_review.json, events.jsonl, logs/praxis-errors.log,
+# context_current.md, the state file and the database (without in-flight model calls).
+LOCAL_FILES = (
+    Local(
+        child_processes.FILE_NAME, "process groups of running tool children: this machine's PIDs"
+    ),
+    Local(DASHBOARD_TOKEN_FILE, "the dashboard's credential: each install makes its own"),
+)
+_LOCAL_PATHS = frozenset(local.path for local in LOCAL_FILES)
+# Named like runtime files (`.praxis-*`) but state: which session journaled "all goals complete"
+# (loop/session.py STOP_RECORD). Without it a restored dir could journal it a second time.
+STATE_DESPITE_NAME = frozenset({".praxis-stop-condition.json"})
+# Secrets, runtime files (locks, the route cache, markers) and SQLite side files, at any depth.
 EXCLUDED_PATTERNS = (
     ".env",
     ".env.*",
@@ -29,6 +56,10 @@ EXCLUDED_PATTERNS = (
 
 def excluded(relative: str) -> bool:
     """Whether a data-dir path (posix, relative) is left out of every bundle."""
+    if relative in STATE_DESPITE_NAME:
+        return False
+    if relative in _LOCAL_PATHS:
+        return True
     first = relative.split("/", 1)[0]
     if first in EXCLUDED_DIRS:
         return True

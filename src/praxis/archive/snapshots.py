@@ -93,21 +93,24 @@ def expired(
 
 
 def create_snapshot(app: Praxis) -> CreateResult:
-    """Take a snapshot now (consistent while a session runs), then apply retention."""
-    import tempfile
-
+    """Take a snapshot now (consistent while a session runs), then apply retention. What a
+    killed snapshot left in backups/ goes first (praxis.archive.workdirs)."""
     from praxis.archive.export import write_bundle
+    from praxis.archive.workdirs import SNAPSHOT_WORK, held_dir, sweep
 
     app.require_initialized()
     backups = app.data_dir.backups_dir
     backups.mkdir(parents=True, exist_ok=True)
     taken = clock.now()
-    work = Path(tempfile.mkdtemp(prefix=".snapshot-", suffix=".tmp", dir=backups))
-    try:
-        manifest = write_bundle(app, work / "bundle")
-        final = _move_in(work / "bundle", backups / f"{PREFIX}{taken.strftime('%Y%m%dT%H%M%SZ')}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    sweep(backups, SNAPSHOT_WORK)
+    with held_dir(backups, SNAPSHOT_WORK) as work:
+        try:
+            manifest = write_bundle(app, work / "bundle")
+            final = _move_in(
+                work / "bundle", backups / f"{PREFIX}{taken.strftime('%Y%m%dT%H%M%SZ')}"
+            )
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     snapshot = Snapshot(final.name, final, taken, len(manifest.data_files), manifest.schema_version)
     return CreateResult(snapshot, prune_snapshots(app))
 

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from praxis.faults import crash_point
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -53,6 +55,7 @@ def replace_dir(staged: Path, target: Path, keep_as: Path | None) -> None:
     if keep_as is None:
         os.rename(staged, target)  # a missing or empty target: one atomic rename
     elif _exchange(staged, target):
+        crash_point("swap:exchanged")
         os.rename(staged, keep_as)  # `staged` now holds the old target
     else:
         os.rename(target, keep_as)

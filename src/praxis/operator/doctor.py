@@ -97,6 +97,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
         report.add("schema_version", counts["schema_version"])
     report.add("tokenizer", _tokenizer(app))
     report.add("temp_files", _temp_files(app))
+    report.add("temp_dirs", _temp_dirs(app))
     report.extra("checks", [c.__dict__ for c in checks])
     return result
 
@@ -130,6 +131,14 @@ def _temp_files(app: Praxis) -> int:
     except PraxisError:
         extra = ()
     return len(stale_temp_files(app.data_dir, extra))
+
+
+def _temp_dirs(app: Praxis) -> int:
+    """Work dirs of killed imports into this data dir and of killed snapshots (the next import
+    or `snapshots create` removes them)."""
+    from praxis.archive.workdirs import leftovers
+
+    return len(leftovers(app.data_dir))
 
 
 def _check_config(app: Praxis) -> None:
