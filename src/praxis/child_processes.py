@@ -10,6 +10,10 @@ timeout. Three layers stop it when Praxis itself is gone (`kill -9`, a crash, th
    next start (`reap_leftovers`) kills the group of any entry whose owner is gone. This is what
    reaches grandchildren (`cmd &`), which the first two layers do not.
 
+MCP servers, which the `mcp` SDK spawns without a `preexec_fn`, start through `praxis.child_exec`:
+it takes steps 1 and 2 itself and `exec`s the server; Praxis records the group (step 3) from the
+pid it writes (`praxis.tools.mcp_launch`).
+
 The record is best effort: a data dir that cannot be written must not stop a check from running.
 """
 
@@ -21,45 +25,32 @@ import json
 import math
 import os
 import signal
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from praxis.child_exec import die_with_parent, prctl_function
+
 FILE_NAME = "tool_processes.json"
 LOCK_NAME = ".praxis-tool-processes.lock"
 ALARM_GRACE_SECONDS = 5  # the parent's own timeout always fires first
-_PR_SET_PDEATHSIG = 1
 _LOCK_SECONDS = 10.0
+_prctl = functools.cache(prctl_function)  # resolved in the parent; the forked child only calls it
 
 
-@functools.cache
-def _prctl() -> Callable[..., int] | None:
-    """libc's prctl, resolved in the parent (the forked child only calls it); None off Linux."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        function = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-    function.restype = ctypes.c_int
-    return function
+def alarm_seconds(timeout: float) -> int:
+    """The `alarm()` a child with this timeout carries: a little past it, so ours fires first."""
+    return max(1, math.ceil(timeout) + ALARM_GRACE_SECONDS)
 
 
 def preexec_for(timeout: float) -> Callable[[], None]:
     """The `preexec_fn` for a child with this timeout (runs in the child, before exec)."""
     parent = os.getpid()
     prctl = _prctl()
-    seconds = max(1, math.ceil(timeout) + ALARM_GRACE_SECONDS)
+    seconds = alarm_seconds(timeout)
 
     def setup() -> None:
-        if prctl is not None:
-            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0)
-            if os.getppid() != parent:  # Praxis died before the request above took effect
-                os.kill(os.getpid(), signal.SIGKILL)
+        die_with_parent(prctl, parent)
         signal.alarm(seconds)
 
     return setup

@@ -122,6 +122,8 @@ def test_a_grandchild_is_killed_by_the_next_start(
     proc = _start(initialized, fake_openai)
     try:
         grandchild = _await_child(_await_child(proc.pid, "python3"), "sleep")
+        # Killed before Praxis wrote the record, nothing could find the group: wait for it.
+        assert wait_for((initialized.data_dir / "tool_processes.json").exists, 5)
     finally:
         _kill(proc)
     try:

@@ -42,6 +42,22 @@ def nap(seconds: float) -> str:
     time.sleep(seconds)
     return "awake"
 
+@server.tool(name="hold", description="Writes its pid (and a child's) to FAKE_PID_FILE, sleeps.")
+def hold(seconds: float, with_child: bool = False) -> str:
+    import subprocess
+    pids = [os.getpid()]
+    if with_child:
+        pids.append(subprocess.Popen(["sleep", "57"]).pid)
+    with open(os.environ["FAKE_PID_FILE"], "w") as handle:
+        handle.write(" ".join(map(str, pids)))
+    time.sleep(seconds)
+    return "held"
+
+@server.tool(name="record", description="The data dir's record of process groups, and my pid.")
+def record() -> str:
+    with open(os.environ["FAKE_RECORD"]) as handle:
+        return json.dumps({"pid": os.getpid(), "record": json.load(handle)})
+
 print("fake server log line", file=sys.stderr)
 anyio.run(server.run_stdio_async)
 """
@@ -135,12 +151,24 @@ def test_allowed_tools_limits_listing_and_calls(tmp_path: Path) -> None:
     assert caught.value.hint is not None and str(spec.path) in caught.value.hint
 
 
-def test_a_bad_command_is_an_mcp_error_naming_it(tmp_path: Path) -> None:
-    spec = load_mcp_server(_manifest(tmp_path, [str(tmp_path / "no-such-server"), "--flag"]))
+@pytest.mark.parametrize(
+    ("program", "reason"),
+    [
+        ("{tmp}/no-such-server", "No such file or directory"),
+        ("no-such-mcp-server-on-path", "No such file or directory"),
+        ("{tmp}/time.toml", "Permission denied"),  # there, but not executable
+    ],
+)
+def test_a_bad_command_is_an_mcp_error_naming_it(tmp_path: Path, program: str, reason: str) -> None:
+    # The server starts through a wrapper (`praxis.child_exec`), which always starts: the
+    # program is checked first, so this still reads as a server that could not be started.
+    program = program.format(tmp=tmp_path)
+    spec = load_mcp_server(_manifest(tmp_path, [program, "--flag"]))
     with pytest.raises(McpError) as caught:
         list_tools(spec)
-    assert "MCP server time could not be started" in caught.value.message
-    assert f"{tmp_path / 'no-such-server'} --flag" in caught.value.message
+    assert caught.value.message == (
+        f"MCP server time could not be started: {program} --flag: {reason}"
+    )
     assert caught.value.hint is not None and str(spec.path) in caught.value.hint
 
 

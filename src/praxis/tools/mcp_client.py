@@ -1,8 +1,9 @@
 """A synchronous facade over the official `mcp` SDK's stdio client: list and call a server's tools.
 
 Each call starts the server, runs one session and stops it again (simple, and no process is left
-behind). The SDK pulls in pydantic, starlette and more (about a second to import), so it is only
-imported inside the functions that talk to a server.
+behind); it starts through `mcp_launch`, so that it also dies with a killed Praxis. The SDK pulls
+in pydantic, starlette and more (about a second to import), so it is only imported inside the
+functions that talk to a server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from praxis.tools.mcp_errors import (
     translate,
     where,
 )
+from praxis.tools.mcp_launch import Launch
 from praxis.tools.mcp_manifest import McpServerSpec
 
 if TYPE_CHECKING:
@@ -203,12 +205,15 @@ async def _session(
     import anyio
     from mcp import Client, StdioServerParameters, stdio_client
 
+    environment = child_environment(spec)
+    launch = Launch(spec, environment, cwd)  # through praxis.child_exec: it dies with Praxis
     params = StdioServerParameters(
-        command=spec.command[0],
-        args=list(spec.command[1:]),
-        env=child_environment(spec),
-        cwd=cwd,
+        command=launch.argv[0], args=launch.argv[1:], env=environment, cwd=cwd
     )
-    with anyio.fail_after(spec.timeout_seconds):
-        async with Client(stdio_client(params, errlog=errlog)) as client:
-            return await action(client)
+    try:
+        with anyio.fail_after(spec.timeout_seconds):
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                launch.record()
+                return await action(client)
+    finally:
+        launch.forget()
