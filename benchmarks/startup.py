@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent))  # tests.fakes: the loopback server
 from _timing import interleaved, peak_rss_mib, praxis_command
 
-
 # What `providers.adapter.import_httpx` and the first request load: httpx without its CLI, and
 # httpcore (which httpx 0.28 imports when the first transport is built).
 HTTPX_IMPORT = "import sys; sys.modules['httpx._main'] = None; import httpx, httpcore"
