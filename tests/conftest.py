@@ -65,6 +65,12 @@ class Result:
                 out[key] = value
         return out
 
+    def keys(self) -> list[str]:
+        """The keys of the stdout lines in order (`key: value` and `key:` lines; the `- ` list
+        items under a key are not keys)."""
+        lines = self.stdout.splitlines()
+        return [line.split(":", 1)[0] for line in lines if not line.startswith("- ")]
+
 
 @contextlib.contextmanager
 def fresh_process_state() -> Iterator[None]:
@@ -268,18 +274,43 @@ def app(
     praxis.close()
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Any:
+    """A DataDir at `tmp_path/data` that is NOT initialized: only the empty folders the reviewer
+    and the evals read (evals/, goals/criteria/). An initialized one: `app`, `cli`, `initialized`."""
+    from praxis.paths import DataDir
+
+    data = DataDir(tmp_path / "data")
+    data.evals_dir.mkdir(parents=True)
+    data.criteria_dir.mkdir(parents=True)
+    return data
+
+
 def use_backend(data_dir: Path, backend: str) -> None:
     """Switch a freshly initialized data dir from the stub to `backend` (agent.backend)."""
     config = data_dir / "praxis.toml"
     config.write_text(config.read_text().replace('backend = "stub"', f'backend = "{backend}"'))
 
 
+def never_quiet(data_dir: Path) -> None:
+    """Quiet hours 00:00-00:00 (none) in praxis.toml, so a daemon runs sessions at any hour."""
+    config = data_dir / "praxis.toml"
+    text = config.read_text().replace('quiet_hours_start = "23:00"', 'quiet_hours_start = "00:00"')
+    config.write_text(text.replace('quiet_hours_end = "07:00"', 'quiet_hours_end = "00:00"'))
+
+
+def write_json(path: Path, body: dict[str, Any], **fields: Any) -> Path:
+    """`body` as JSON at `path` (an eval, a criteria file ...), `fields` added to or replacing
+    its keys."""
+    import json
+
+    path.write_text(json.dumps({**body, **fields}))
+    return path
+
+
 def write_failing_eval(data_dir: Path, **fields: Any) -> Path:
     """evals/always-fails.json: an operator eval whose shell check always fails (`fields` add
     to or replace the defaults)."""
-    import json
-
-    path = data_dir / "evals" / "always-fails.json"
     spec = {
         "id": "always-fails",
         "name": "A check that fails",
@@ -287,7 +318,5 @@ def write_failing_eval(data_dir: Path, **fields: Any) -> Path:
         "severity": "functional",
         "verify_with": "shell",
         "commands": ["test -f NO-SUCH-FILE"],
-        **fields,
     }
-    path.write_text(json.dumps(spec))
-    return path
+    return write_json(data_dir / "evals" / "always-fails.json", spec, **fields)

@@ -8,19 +8,22 @@ the CLI in-process, the kill -9 ones run the installed command.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import InProcessRunner, PraxisRunner, use_backend
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 NOTES = "Buy oat milk.\nCall the plumber on Friday.\n"
 
 
-def _goal_with_notes(cli: InProcessRunner, criteria: bool = True) -> None:
-    """G-001 done, G-002 'Summarize the notes' open, workspace/notes.txt present."""
+def _goal_with_notes(
+    cli: InProcessRunner, fake: FakeOpenAI, criteria: bool = True
+) -> dict[str, str]:
+    """G-001 done, G-002 'Summarize the notes' open, workspace/notes.txt present, the backend
+    the fake OpenAI; the environment to run with."""
     assert cli("goals", "done", "G-001").returncode == 0
     assert cli("goals", "add", "Summarize the notes").returncode == 0
     workspace = cli.data_dir / "workspace"
@@ -37,11 +40,8 @@ def _goal_with_notes(cli: InProcessRunner, criteria: bool = True) -> None:
                 }
             )
         )
-
-
-def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
+    use_backend(cli.data_dir, "openai")
+    return {**fake.env(), **DAY}
 
 
 def _tool_messages(body: dict[str, Any]) -> list[str]:
@@ -64,9 +64,7 @@ def _cat_then_complete(fake: FakeOpenAI) -> None:
 def test_approve_resumes_the_conversation_with_the_real_output(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _goal_with_notes(cli)
-    use_backend(cli.data_dir, "openai")
-    env = {**fake_openai.env(), **DAY}
+    env = _goal_with_notes(cli, fake_openai)
     _cat_then_complete(fake_openai)
     # decide, act → shell (needs approval): the session parks
     fake_openai.script("ok", "tool_call")
@@ -96,7 +94,7 @@ def test_approve_resumes_the_conversation_with_the_real_output(
     resumed = fake_openai.requests[2].json
     assert NOTES.strip() in _tool_messages(resumed)[0]
     assert "- [x] G-002: Summarize the notes" in _goals(cli.data_dir)
-    assert _rows(cli.data_dir, "SELECT id, tool_name, status FROM approval_requests") == [
+    assert rows(cli.data_dir, "SELECT id, tool_name, status FROM approval_requests") == [
         (1, "shell", "executed"),
         (2, "goal-complete", "executed"),
     ]
@@ -113,9 +111,7 @@ def test_approve_resumes_the_conversation_with_the_real_output(
 def test_reject_resumes_the_conversation_with_the_rejection(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _goal_with_notes(cli, criteria=False)
-    use_backend(cli.data_dir, "openai")
-    env = {**fake_openai.env(), **DAY}
+    env = _goal_with_notes(cli, fake_openai, criteria=False)
     fake_openai.calls.append(("shell", {"argv": ["cat", "notes.txt"]}))
     fake_openai.script("ok", "tool_call")
     assert cli("run", "--once", env=env).lines()["outcome"] == "awaiting_approval"
@@ -127,7 +123,7 @@ def test_reject_resumes_the_conversation_with_the_rejection(
     told = _tool_messages(fake_openai.requests[2].json)
     assert len(told) == 1 and "rejected" in told[0] and "not now" in told[0]
     assert "Call the plumber" not in json.dumps(fake_openai.requests[2].json)
-    assert _rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
+    assert rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
     # No criteria file: the goal stays open and the session says how to close it.
     assert "- [ ] G-002" in _goals(cli.data_dir)
     assert "praxis goals done G-002" in result.lines()["summary"]
@@ -136,9 +132,7 @@ def test_reject_resumes_the_conversation_with_the_rejection(
 def test_operator_approved_runs_are_never_blocked_but_a_looping_model_is(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _goal_with_notes(cli, criteria=False)
-    use_backend(cli.data_dir, "openai")
-    env = {**fake_openai.env(), **DAY}
+    env = _goal_with_notes(cli, fake_openai, criteria=False)
     cat = ("shell", {"argv": ["cat", "notes.txt"]})
     fake_openai.calls.extend([cat, cat, cat])
     fake_openai.script("ok", "tool_call")
@@ -150,7 +144,7 @@ def test_operator_approved_runs_are_never_blocked_but_a_looping_model_is(
     fake_openai.script("tool_call", "ok")  # and a third time: the model is looping
     result = cli("run", "--once", env=env)
     assert result.lines()["outcome"] == "blocked_loop_guard", result.stdout
-    assert _rows(cli.data_dir, "SELECT status FROM approval_requests ORDER BY id") == [
+    assert rows(cli.data_dir, "SELECT status FROM approval_requests ORDER BY id") == [
         ("executed",),
         ("executed",),
         ("blocked",),
@@ -163,9 +157,7 @@ def test_operator_approved_runs_are_never_blocked_but_a_looping_model_is(
 def test_truncated_reply_and_quoted_goal_complete_are_not_success(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
-    _goal_with_notes(cli, criteria=False)
-    use_backend(cli.data_dir, "openai")
-    env = {**fake_openai.env(), **DAY}
+    env = _goal_with_notes(cli, fake_openai, criteria=False)
     fake_openai.text = "I started listing the notes and then"
     fake_openai.script("ok", "length")
     cut = cli("run", "--once", env=env)
@@ -196,18 +188,16 @@ def test_approved_internal_maintenance_runs_the_no_adapter_execution(
 
 
 def test_session_waiting_too_long_expires(cli: InProcessRunner, fake_openai: FakeOpenAI) -> None:
-    _goal_with_notes(cli, criteria=False)
-    use_backend(cli.data_dir, "openai")
+    env = _goal_with_notes(cli, fake_openai, criteria=False)
     fake_openai.calls.append(("shell", {"argv": ["cat", "notes.txt"]}))
     fake_openai.script("ok", "tool_call")
-    env = {**fake_openai.env(), **DAY}
     assert cli("run", "--once", env=env).lines()["outcome"] == "awaiting_approval"
     later = {**fake_openai.env(), "PRAXIS_FIXED_NOW": "2026-05-04T12:00:00Z"}
     result = cli("run", "--once", env=later)
     assert result.lines()["outcome"] == "approval_expired", result.stdout
     assert result.lines()["phase"] == "sleep"
     assert len(fake_openai.requests) == 2
-    assert _rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
+    assert rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
     assert "- Outcome: approval_expired" in (cli.data_dir / "JOURNAL.md").read_text()
     # The next run starts a fresh session for the same goal.
     fresh = cli("run", "--once", env=later)
@@ -243,7 +233,7 @@ def test_kill_after_a_tool_result_continues_without_repeating_it(
     assert resumed.lines()["summary"].startswith("Noted the watering schedule.")
     assert len(fake_openai.requests) == 3  # one more model call, no call made twice
     assert any("Saved memory #" in t for t in _tool_messages(fake_openai.requests[2].json))
-    assert _rows(initialized.data_dir, "SELECT tool_name, status FROM approval_requests") == [
+    assert rows(initialized.data_dir, "SELECT tool_name, status FROM approval_requests") == [
         ("memory-write", "executed")
     ]
     journal = (initialized.data_dir / "JOURNAL.md").read_text()
@@ -257,4 +247,4 @@ def test_kill_after_the_model_asked_runs_the_call_once(
     resumed = initialized("run", "--once", env=env)
     assert resumed.lines()["outcome"] == "task_selected", resumed.stdout
     assert len(fake_openai.requests) == 3
-    assert _rows(initialized.data_dir, "SELECT status FROM approval_requests") == [("executed",)]
+    assert rows(initialized.data_dir, "SELECT status FROM approval_requests") == [("executed",)]

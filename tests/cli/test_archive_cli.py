@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import InProcessRunner, PraxisRunner, wait_for
+from tests.conftest import InProcessRunner, PraxisRunner, use_backend, wait_for
 from tests.fakes.openai import FakeOpenAI
 from tests.integration.test_archive_export_import import tree, without_data_dir
 
@@ -63,8 +63,7 @@ def test_import_refuses_while_a_session_runs(cli: InProcessRunner, tmp_path: Pat
 def test_export_during_a_running_session_then_import_gives_the_same_answers(
     initialized: PraxisRunner, fake_openai: FakeOpenAI, tmp_path: Path
 ) -> None:
-    config = initialized.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
+    use_backend(initialized.data_dir, "openai")
     env = {**fake_openai.env(), **LATER}
     fake_openai.latency = 1.5  # every model call takes a while: the export lands mid-session
     # The session is a real process: the export runs beside it, not after it.

@@ -16,7 +16,7 @@ from praxis.app import Praxis
 from praxis.ask.prompt import parse_identity, render_preamble
 from praxis.ask.service import estimate_ask_tokens, prepare_ask
 from praxis.paths import DataDir
-from tests.conftest import PraxisRunner
+from tests.conftest import PraxisRunner, use_backend
 
 ASK_ONLY_BUDGET = "[ask]\nmax_attempts = 1\nmax_tokens = {tokens}\nmax_cost_usd = 0.05\n"
 
@@ -266,8 +266,7 @@ def test_preamble_lists_boundaries_and_skips_the_placeholder() -> None:
 
 
 def test_remote_backend_without_key_fails_naming_the_variable(initialized: PraxisRunner) -> None:
-    config = initialized.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
+    use_backend(initialized.data_dir, "claude")
     result = initialized("ask", "hi")
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == "error: all configured providers failed during ask"

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 
-from tests.conftest import PraxisRunner, wait_for
-
-
-def _never_quiet(runner: PraxisRunner) -> None:
-    config = runner.data_dir / "praxis.toml"
-    text = config.read_text().replace('quiet_hours_start = "23:00"', 'quiet_hours_start = "00:00"')
-    config.write_text(text.replace('quiet_hours_end = "07:00"', 'quiet_hours_end = "00:00"'))
-
-
-def _sessions(runner: PraxisRunner) -> int:
-    with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+from tests.conftest import PraxisRunner, never_quiet, wait_for
+from tests.records import session_count
 
 
 def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
     initialized: PraxisRunner,
 ) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     # A real process: the daemon runs until SIGTERM stops it.
     daemon = initialized.popen("run", "--interval-minutes", "0.05")
     try:
-        assert wait_for(lambda: _sessions(initialized) >= 1, 30)
+        assert wait_for(lambda: session_count(initialized.data_dir) >= 1, 30)
         beat_path = initialized.data_dir / "heartbeat.json"
         assert wait_for(lambda: "Daemon idle" in beat_path.read_text(), 10)
         first = json.loads(beat_path.read_text())["updated_at_unix_ms"]
@@ -36,7 +25,7 @@ def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
         assert check.returncode == 0, check.stderr
         status = initialized("status").lines()
         assert "next_run" in status
-        assert wait_for(lambda: _sessions(initialized) >= 2, 30)
+        assert wait_for(lambda: session_count(initialized.data_dir) >= 2, 30)
     finally:
         daemon.send_signal(signal.SIGTERM)
         out, err = daemon.communicate(timeout=30)
@@ -50,12 +39,12 @@ def test_daemon_runs_sessions_keeps_heartbeat_and_stops_on_sigterm(
 
 
 def test_daemon_max_sessions(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     result = initialized("run", "--interval-minutes", "0.01", "--max-sessions", "2")
     assert result.returncode == 0, result.stderr
     assert result.lines()["sessions"] == "2"
     assert result.lines()["reason"] == "max_sessions"
-    assert _sessions(initialized) == 2
+    assert session_count(initialized.data_dir) == 2
     events = (initialized.data_dir / "events.jsonl").read_text()
     assert "daemon:started" in events and "daemon:stopped" in events
 

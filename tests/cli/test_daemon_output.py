@@ -3,42 +3,36 @@
 
 from __future__ import annotations
 
-import json
 import re
 import signal
 import sqlite3
 import subprocess
-from typing import Any
 
 from praxis.loop.lock import run_lock
 from praxis.paths import DataDir
-from tests.conftest import PraxisRunner, wait_for
+from tests.conftest import PraxisRunner, never_quiet, wait_for
+from tests.records import count, details, events, session_count
 
 DAYTIME = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
-
-
-def _never_quiet(runner: PraxisRunner) -> None:
-    config = runner.data_dir / "praxis.toml"
-    text = config.read_text().replace('quiet_hours_start = "23:00"', 'quiet_hours_start = "00:00"')
-    config.write_text(text.replace('quiet_hours_end = "07:00"', 'quiet_hours_end = "00:00"'))
-
-
-def _count(runner: PraxisRunner, sql: str) -> int:
-    with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
-        return int(conn.execute(sql).fetchone()[0])
-
-
-def _events(runner: PraxisRunner, kind: str) -> list[dict[str, Any]]:
-    path = runner.data_dir / "events.jsonl"
-    if not path.exists():
-        return []
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return [r for r in rows if r["event"]["kind"] == kind]
 
 
 def _daemon(runner: PraxisRunner, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
     """The daemon as a real process (stopped with SIGTERM; its output read as it is printed)."""
     return runner.popen("run", *args, env=env)
+
+
+def _stopped_after(runner: PraxisRunner, kind: str, at_least: int, *args: str) -> tuple[str, str]:
+    """Run the daemon (a tick every 0.6 s) until it has recorded `at_least` events of `kind`
+    and still runs, then stop it with SIGTERM; (stdout, stderr). Exits 0."""
+    daemon = _daemon(runner, "--interval-minutes", "0.01", *args, env=DAYTIME)
+    try:
+        assert wait_for(lambda: len(events(runner.data_dir, kind)) >= at_least, 30)
+        assert daemon.poll() is None
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        out, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err
+    return out, err
 
 
 def _first_line(runner: PraxisRunner, *args: str, env: dict[str, str]) -> tuple[str, str, str]:
@@ -56,7 +50,7 @@ def _first_line(runner: PraxisRunner, *args: str, env: dict[str, str]) -> tuple[
 
 
 def test_daemon_prints_one_line_per_session_as_it_runs(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     # A long interval: the line must arrive while the daemon idles (flushed, not buffered).
     first, out, err = _first_line(initialized, env=DAYTIME)
     with sqlite3.connect(initialized.data_dir / "praxis.db") as conn:
@@ -70,7 +64,7 @@ def test_daemon_prints_one_line_per_session_as_it_runs(initialized: PraxisRunner
 
 
 def test_daemon_line_names_the_task_and_counts_sessions(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     result = initialized("run", "--interval-minutes", "0.01", "--max-sessions", "2", env=DAYTIME)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -93,9 +87,8 @@ def test_quiet_hours_message_names_window_end_and_force(initialized: PraxisRunne
     )
     assert result.lines()["outcome"] == "deferred_quiet_hours"
     assert result.lines()["summary"] == expected
-    deferred = _events(initialized, "agent:sleep_deferred")
-    assert [e["event"]["detail"] for e in deferred] == [expected]
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 0
+    assert details(initialized.data_dir, "agent:sleep_deferred") == [expected]
+    assert session_count(initialized.data_dir) == 0
     # After midnight the same window still ends at 07:00 local, the same morning.
     late = initialized("run", "--once", env={"PRAXIS_FIXED_NOW": "2026-05-01T02:00:00Z"})
     assert "deferred until 07:00 Europe/Berlin (2026-05-01T05:00:00Z)" in late.stdout
@@ -122,7 +115,7 @@ def test_all_goals_complete_is_journaled_once(initialized: PraxisRunner) -> None
     stop = initialized("run", "--once", env=DAYTIME).lines()
     assert stop["outcome"] == "stop_condition_met"
     assert stop["summary"].startswith("All current goals are complete.")
-    stop_id = _count(initialized, "SELECT MAX(id) FROM sessions")
+    stop_id = count(initialized.data_dir, "SELECT MAX(id) FROM sessions")
     journaled, measured = journal.read_text(), metrics.read_text()
     day_count = (initialized.data_dir / "DAY_COUNT").read_text()
     for hour in ("13", "14", "15"):
@@ -136,7 +129,7 @@ def test_all_goals_complete_is_journaled_once(initialized: PraxisRunner) -> None
     assert journal.read_text().count("All current goals are complete") == 1
     assert metrics.read_text() == measured
     assert (initialized.data_dir / "DAY_COUNT").read_text() == day_count
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == stop_id
+    assert session_count(initialized.data_dir) == stop_id
     status = initialized("status", env=DAYTIME).lines()
     assert status["last_outcome"] == "stop_condition_met"
 
@@ -165,38 +158,23 @@ def test_stop_record_is_not_taken_when_a_goal_was_added_meanwhile(
 
 
 def test_daemon_with_the_lock_held_elsewhere_runs_no_session(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     with run_lock(DataDir(initialized.data_dir).run_lock):
-        daemon = _daemon(
-            initialized, "--interval-minutes", "0.01", "--max-sessions", "1", env=DAYTIME
-        )
-        try:
-            # It keeps ticking (and idling in between) instead of counting skips as sessions.
-            assert wait_for(lambda: len(_events(initialized, "daemon:skipped")) >= 2, 30)
-            assert daemon.poll() is None
-        finally:
-            daemon.send_signal(signal.SIGTERM)
-            out, err = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, err
+        # It keeps ticking (and idling in between) instead of counting skips as sessions.
+        out, _ = _stopped_after(initialized, "daemon:skipped", 2, "--max-sessions", "1")
     lines = out.splitlines()
     assert lines[-3:] == ["daemon: stopped", "sessions: 0", "reason: signal"]
     assert re.fullmatch(
         r"\S+Z tick skipped: another Praxis session is running \(pid \d+\)", lines[0]
     )
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 0
+    assert session_count(initialized.data_dir) == 0
 
 
 def test_daemon_errors_go_to_stderr_and_events(initialized: PraxisRunner) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     goals = initialized.data_dir / "GOALS.md"
     goals.write_text("# Goals\n\n- [ ] G-001 no colon\n", encoding="utf-8")
-    daemon = _daemon(initialized, "--interval-minutes", "0.01", env=DAYTIME)
-    try:
-        assert wait_for(lambda: len(_events(initialized, "daemon:error")) >= 1, 30)
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        out, err = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, err
+    out, err = _stopped_after(initialized, "daemon:error", 1)
     assert err.startswith("error: ")
     assert "GOALS.md" in err.splitlines()[0]
     assert out.splitlines()[-2:] == ["sessions: 0", "reason: signal"]
@@ -205,17 +183,11 @@ def test_daemon_errors_go_to_stderr_and_events(initialized: PraxisRunner) -> Non
 def test_an_unexpected_crash_in_a_tick_is_logged_and_the_daemon_goes_on(
     initialized: PraxisRunner,
 ) -> None:
-    _never_quiet(initialized)
+    never_quiet(initialized.data_dir)
     # JSON nested deeper than Python's parser recurses: not a PraxisError, a real crash.
     state = initialized.data_dir / "session_state.json"
     state.write_text("[" * 100_000 + "]" * 100_000)
-    daemon = _daemon(initialized, "--interval-minutes", "0.01", env=DAYTIME)
-    try:
-        assert wait_for(lambda: len(_events(initialized, "daemon:error")) >= 2, 30)
-    finally:
-        daemon.send_signal(signal.SIGTERM)
-        _out, err = daemon.communicate(timeout=30)
-    assert daemon.returncode == 0, err  # the crashes did not end it
+    _, err = _stopped_after(initialized, "daemon:error", 2)  # the crashes did not end it
     assert err.startswith("error: internal error: RecursionError")
     assert "hint: details in " in err
     log = (initialized.data_dir / "logs" / "praxis-errors.log").read_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import PraxisRunner
+from tests.conftest import PraxisRunner, write_json
 
 SMOKE_LINE = "- passed foundation-smoke: Eval passed: Foundation runtime files stay healthy"
 
@@ -21,7 +21,7 @@ def _add_eval(runner: PraxisRunner, eval_id: str, commands: list[str], when: str
         "verify_with": "shell",
         "commands": commands,
     }
-    (runner.data_dir / "evals" / f"{eval_id}.json").write_text(json.dumps(body))
+    write_json(runner.data_dir / "evals" / f"{eval_id}.json", body)
 
 
 def test_fresh_install_evals_pass(initialized: PraxisRunner) -> None:

@@ -10,10 +10,6 @@ from tests.conftest import InProcessRunner
 NOW = {"PRAXIS_FIXED_NOW": "2026-05-01T08:00:00Z"}
 
 
-def keys(stdout: str) -> list[str]:
-    return [line.split(":", 1)[0] for line in stdout.splitlines() if not line.startswith("- ")]
-
-
 def test_note_keeps_words_that_start_with_a_dash(cli: InProcessRunner) -> None:
     result = cli("learn", "note", "Prefer", "pip  install", "--require-hashes", "-q", env=NOW)
     assert result.returncode == 0, result.stderr
@@ -50,7 +46,7 @@ def test_run_and_list_keys_on_a_fresh_data_dir(cli: InProcessRunner) -> None:
     ]
     ran = cli("learn", "run", env=NOW)
     assert ran.returncode == 0, ran.stderr
-    assert keys(ran.stdout) == [
+    assert ran.keys() == [
         "learning",
         "sources_processed",
         "sources_changed",

@@ -4,7 +4,6 @@ fake vendor servers on 127.0.0.1 speaking the real wire formats (tests/fakes/)."
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from tests.conftest import PraxisRunner
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.ollama import FakeOllama
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -25,11 +25,6 @@ def _set_backend(runner: PraxisRunner, backend: str, extra: str = "") -> None:
             "freeze_on_model_regression = false", extra or "freeze_on_model_regression = false"
         )
     )
-
-
-def _rows(runner: PraxisRunner, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
 
 
 def _all_text(runner: PraxisRunner) -> str:
@@ -54,12 +49,12 @@ def test_ask_against_claude_records_usage_only(
     assert "- Name: Praxis" in body["system"]
     assert body["messages"][-1]["role"] == "user"
     assert fake_anthropic.last.headers["anthropic-version"] == "2023-06-01"
-    rows = _rows(
-        initialized,
+    ledger = rows(
+        initialized.data_dir,
         "SELECT session_id, phase, provider, input_tokens, output_tokens, estimated_cost_micros FROM token_ledger",
     )
-    assert rows == [(None, "ask", "claude", 12, 7, 12 * 3 + 7 * 15)]
-    assert _rows(initialized, "SELECT COUNT(*) FROM sessions") == [(0,)]
+    assert ledger == [(None, "ask", "claude", 12, 7, 12 * 3 + 7 * 15)]
+    assert rows(initialized.data_dir, "SELECT COUNT(*) FROM sessions") == [(0,)]
     data = json.loads(
         initialized("ask", "--json", "hi", env={**fake_anthropic.env(), **DAY}).stdout
     )
@@ -92,8 +87,8 @@ def test_run_once_against_openai_sends_the_context(
         system = body["messages"][0]["content"] if api == "chat" else body["instructions"]
         assert "## identity" in system and "## task\nwater plants" in system
         assert recorded.headers["authorization"] == f"Bearer {fake_openai.key}"
-    phases = _rows(
-        initialized, "SELECT phase, provider, success FROM provider_attempts ORDER BY id"
+    phases = rows(
+        initialized.data_dir, "SELECT phase, provider, success FROM provider_attempts ORDER BY id"
     )
     assert phases == [("decide", "openai", 1), ("act", "openai", 1)]
 
@@ -107,8 +102,9 @@ def test_ollama_run_and_stream_ask(initialized: PraxisRunner, fake_ollama: FakeO
     assert fake_ollama.last.path == "/api/chat" and fake_ollama.last.json["stream"] is True
     run = initialized("run", "--once", "--task", "tidy", env={**fake_ollama.env(), **DAY})
     assert run.returncode == 0, run.stderr
-    costs = _rows(
-        initialized, "SELECT DISTINCT estimated_cost_micros, cost_known FROM provider_attempts"
+    costs = rows(
+        initialized.data_dir,
+        "SELECT DISTINCT estimated_cost_micros, cost_known FROM provider_attempts",
     )
     assert costs == [(0, 1)]  # local routes cost 0
 
@@ -123,8 +119,9 @@ def test_router_fails_over_and_records_every_attempt(
     result = initialized("ask", "hi", env=env)
     assert result.returncode == 0, result.stderr
     assert result.lines()["answer"] == "OpenAI saved the day"
-    attempts = _rows(
-        initialized, "SELECT provider, success, error_class FROM provider_attempts ORDER BY id"
+    attempts = rows(
+        initialized.data_dir,
+        "SELECT provider, success, error_class FROM provider_attempts ORDER BY id",
     )
     assert attempts == [("claude", 0, "transient")] * 2 + [("openai", 1, None)]
 
@@ -143,7 +140,9 @@ def test_all_routes_fail_session_is_provider_failed(
     assert result.returncode == 0, result.stderr
     assert result.lines()["outcome"] == "provider_failed"
     assert "all configured providers failed during decide" in result.lines()["summary"]
-    assert _rows(initialized, "SELECT COUNT(*), SUM(success) FROM provider_attempts") == [(6, 0)]
+    assert rows(initialized.data_dir, "SELECT COUNT(*), SUM(success) FROM provider_attempts") == [
+        (6, 0)
+    ]
     assert "Outcome: provider_failed" in (initialized.data_dir / "JOURNAL.md").read_text()
     assert "provider failed" in (initialized.data_dir / "POSTMORTEMS.md").read_text()
     # The next run starts fresh instead of resuming into the same failure.
@@ -158,8 +157,9 @@ def test_rate_limit_retry_after_is_honoured(
     fake_anthropic.script("429")
     result = initialized("ask", "hi", env={**fake_anthropic.env(), **DAY})
     assert result.returncode == 0, result.stderr
-    attempts = _rows(
-        initialized, "SELECT success, error_class, latency_ms FROM provider_attempts ORDER BY id"
+    attempts = rows(
+        initialized.data_dir,
+        "SELECT success, error_class, latency_ms FROM provider_attempts ORDER BY id",
     )
     assert [(a[0], a[1]) for a in attempts] == [(0, "rate_limit"), (1, None)]
     assert len(fake_anthropic.requests) == 2

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PraxisRunner, wait_for
+from tests.records import count, session_count
 
 DAYTIME = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -17,11 +18,6 @@ def _db(runner: PraxisRunner) -> sqlite3.Connection:
     conn = sqlite3.connect(runner.data_dir / "praxis.db")
     conn.row_factory = sqlite3.Row
     return conn
-
-
-def _count(runner: PraxisRunner, sql: str) -> int:
-    with _db(runner) as conn:
-        return int(conn.execute(sql).fetchone()[0])
 
 
 def _journal_entries(runner: PraxisRunner) -> int:
@@ -52,7 +48,7 @@ def test_first_run_completes_g001_then_stops(initialized: PraxisRunner) -> None:
     assert _journal_entries(initialized) == 1
     assert "- Completed: G-001" in (initialized.data_dir / "JOURNAL.md").read_text()
     assert _metrics_rows(initialized) == 1
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 1
+    assert session_count(initialized.data_dir) == 1
     with _db(initialized) as conn:
         row = conn.execute("SELECT * FROM sessions").fetchone()
         assert row["goals_completed"] == 1 and row["goals_attempted"] == 1
@@ -122,7 +118,7 @@ def test_quiet_hours_defer_without_clobbering(initialized: PraxisRunner) -> None
     result = initialized("run", "--once", env=night)
     assert result.returncode == 0
     assert result.lines()["outcome"] == "deferred_quiet_hours"
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 0
+    assert session_count(initialized.data_dir) == 0
     # An interrupted session survives a quiet-hours deferral and resumes later.
     crashed = initialized.subprocess(  # a real process: PRAXIS_CRASH_AT kills it (-9)
         "run", "--once", env={**DAYTIME, "PRAXIS_CRASH_AT": "agent:decide_start:start"}
@@ -170,10 +166,10 @@ def test_kill_9_anywhere_then_resume(initialized: PraxisRunner, point: str) -> N
         assert again.lines()["resumed"] == "true"
         assert again.lines()["outcome"] == "goal_selected"
         sessions = 1
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == sessions
+    assert session_count(initialized.data_dir) == sessions
     assert _journal_entries(initialized) == sessions
     assert _metrics_rows(initialized) == sessions
-    assert _count(initialized, "SELECT COUNT(*) FROM hot_memories") == sessions
+    assert count(initialized.data_dir, "SELECT COUNT(*) FROM hot_memories") == sessions
     assert "- [x] G-001" in (initialized.data_dir / "GOALS.md").read_text()
     json.loads((initialized.data_dir / "session_state.json").read_text())
     assert initialized("doctor").returncode == 0
@@ -197,7 +193,7 @@ def test_two_concurrent_runs_one_session(initialized: PraxisRunner) -> None:
     assert holder.returncode == 0, err
     assert second.returncode == 1
     assert second.stderr.startswith(f"error: another Praxis session is running (pid {holder.pid})")
-    assert _count(initialized, "SELECT COUNT(*) FROM sessions") == 1
+    assert session_count(initialized.data_dir) == 1
 
 
 def test_run_on_uninitialized_dir(praxis: PraxisRunner) -> None:

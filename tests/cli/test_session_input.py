@@ -4,21 +4,14 @@
 from __future__ import annotations
 
 import os
-import sqlite3
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import InProcessRunner, PraxisRunner, use_backend
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
-
-
-def _rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
 
 
 def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
@@ -39,7 +32,7 @@ def test_a_call_killed_while_it_ran_needs_the_operator_to_run_again(
     assert resumed.lines()["outcome"] == "awaiting_approval", resumed.stdout + resumed.stderr
     told = [m["content"] for m in fake_openai.requests[2].json["messages"] if m["role"] == "tool"]
     assert len(told) == 1 and "may have partly run" in told[0]
-    assert _rows(initialized.data_dir, "SELECT status, status_note FROM approval_requests") == [
+    assert rows(initialized.data_dir, "SELECT status, status_note FROM approval_requests") == [
         ("failed", "interrupted"),
         ("pending", None),
     ]
@@ -71,7 +64,7 @@ def test_another_task_is_not_mixed_into_an_unfinished_session(
     assert forced.lines()["task"] == "task B"
     assert forced.lines()["resumed"] == "false"
     assert "task A" not in str(fake_openai.requests[-1].json)
-    assert _rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
+    assert rows(cli.data_dir, "SELECT status FROM approval_requests") == [("rejected",)]
 
 
 def test_malformed_goals_change_nothing(cli: InProcessRunner) -> None:
@@ -92,7 +85,7 @@ def test_malformed_goals_change_nothing(cli: InProcessRunner) -> None:
     }
     assert after.keys() == before.keys()
     assert {k for k in before if before[k] != after[k]} <= {"praxis.db"}
-    assert _rows(cli.data_dir, "SELECT COUNT(*) FROM session_snapshots") == [(0,)]
+    assert rows(cli.data_dir, "SELECT COUNT(*) FROM session_snapshots") == [(0,)]
 
 
 def test_overlong_task_is_refused(cli: InProcessRunner) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 
 from praxis.storage.db import code_schema_version
-from tests.conftest import PraxisRunner
+from tests.conftest import PraxisRunner, use_backend
 
 STATUS_KEYS = [
     "status",
@@ -44,10 +44,6 @@ DOCTOR_KEYS = [
 ]
 
 
-def _keys(stdout: str) -> list[str]:
-    return [line.split(": ", 1)[0] for line in stdout.splitlines()]
-
-
 def test_status_uninitialized(praxis: PraxisRunner) -> None:
     result = praxis("status")
     assert result.returncode == 0
@@ -62,7 +58,7 @@ def test_status_uninitialized(praxis: PraxisRunner) -> None:
 def test_status_keys_in_reference_order(initialized: PraxisRunner) -> None:
     result = initialized("status")
     assert result.returncode == 0, result.stderr
-    keys = _keys(result.stdout)
+    keys = result.keys()
     assert keys[: len(STATUS_KEYS)] == STATUS_KEYS
     values = result.lines()
     assert values["status"] == "ready"
@@ -131,7 +127,7 @@ def test_invalid_config_value_names_line_key_and_fix(initialized: PraxisRunner) 
 def test_doctor_ok(initialized: PraxisRunner) -> None:
     result = initialized("doctor")
     assert result.returncode == 0, result.stdout + result.stderr
-    keys = _keys(result.stdout)
+    keys = result.keys()
     assert keys[: len(DOCTOR_KEYS)] == DOCTOR_KEYS
     values = result.lines()
     assert all(values[k] == "ok" for k in DOCTOR_KEYS[:9])
@@ -171,8 +167,7 @@ def test_doctor_flags_world_readable_env_file(initialized: PraxisRunner) -> None
 
 
 def test_doctor_requires_key_for_remote_backend(initialized: PraxisRunner) -> None:
-    config = initialized.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
+    use_backend(initialized.data_dir, "claude")
     result = initialized("doctor")
     assert result.returncode == 1
     assert "ANTHROPIC_API_KEY is required for the claude provider" in result.lines()["providers"]
@@ -190,8 +185,7 @@ def test_doctor_reports_corrupt_goals(initialized: PraxisRunner) -> None:
 
 
 def test_doctor_checks_base_urls_from_the_environment(initialized: PraxisRunner) -> None:
-    config = initialized.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "claude"'))
+    use_backend(initialized.data_dir, "claude")
     env = {
         "ANTHROPIC_API_KEY": "sk-ant-test-000000000000",
         "ANTHROPIC_BASE_URL": "http://127.0.0.1:99999",

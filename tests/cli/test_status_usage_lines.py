@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from praxis.cli.root import cli
-from tests.conftest import PraxisRunner, Result
+from tests.conftest import PraxisRunner, Result, use_backend
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 NEXT_DAY = {"PRAXIS_FIXED_NOW": "2026-05-02T12:00:00Z"}
@@ -33,25 +33,15 @@ def _init(tmp_path: Path, backend: str = "stub") -> Path:
     data_dir = tmp_path / "data"
     assert _praxis(data_dir, "init", "--name", "Praxis", "--timezone", "UTC").returncode == 0
     if backend != "stub":
-        config = data_dir / "praxis.toml"
-        config.write_text(config.read_text().replace('backend = "stub"', f'backend = "{backend}"'))
+        use_backend(data_dir, backend)
     return data_dir
-
-
-def _keys(stdout: str) -> list[str]:
-    return [line.split(": ", 1)[0] for line in stdout.splitlines()]
-
-
-def _rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
 
 
 def test_stub_session_shows_provider_tokens_and_hotspot(tmp_path: Path) -> None:
     data_dir = _init(tmp_path)
     before = _praxis(data_dir, "status")
     assert before.returncode == 0, before.stderr
-    assert not {"last_provider", "last_tokens", "token_hotspot"} & set(_keys(before.stdout))
+    assert not {"last_provider", "last_tokens", "token_hotspot"} & set(before.keys())
 
     run = _praxis(data_dir, "run", "--once")
     assert run.returncode == 0, run.stderr
@@ -61,7 +51,7 @@ def test_stub_session_shows_provider_tokens_and_hotspot(tmp_path: Path) -> None:
     assert values["last_provider"] == "stub attempts=2 failures=0 tokens=0 est_cost_usd=0.000000"
     assert values["last_tokens"] == "total=0 est_cost_usd=0.000000"
     assert values["token_hotspot"] == "decide/stub tokens=0 est_cost_usd=0.000000"
-    keys = _keys(status.stdout)
+    keys = status.keys()
     start = keys.index("last_eval")
     assert keys[start : start + len(USAGE_KEYS)] == USAGE_KEYS
 
@@ -76,12 +66,12 @@ def test_router_fallback_shows_the_provider_that_answered(
     run = _praxis(data_dir, "run", "--once", "--task", "water plants", env=env)
     assert run.returncode == 0, run.stderr
     assert run.lines()["outcome"] == "task_selected"
-    attempts = _rows(data_dir, "SELECT phase, provider, success FROM provider_attempts ORDER BY id")
+    attempts = rows(data_dir, "SELECT phase, provider, success FROM provider_attempts ORDER BY id")
     failed = [a for a in attempts if a[2] == 0]
     assert failed and all(a[1] == "claude" for a in failed)
     assert attempts[-1] == ("act", "openai", 1)
     tokens = 2 * (40 + 10)  # decide and act answered by openai; failed tries report none
-    cost = _rows(data_dir, "SELECT SUM(estimated_cost_micros) FROM provider_attempts")[0][0]
+    cost = rows(data_dir, "SELECT SUM(estimated_cost_micros) FROM provider_attempts")[0][0]
     usd = f"{int(str(cost)) / 1_000_000:.6f}"
 
     values = _praxis(data_dir, "status", env=env).lines()
@@ -103,7 +93,7 @@ def test_unpriced_remote_model_prints_unknown_cost(
     env = fake_anthropic.env()
     run = _praxis(data_dir, "run", "--once", "--task", "x", env=env)
     assert run.returncode == 0, run.stderr
-    assert _rows(data_dir, "SELECT DISTINCT cost_known FROM provider_attempts") == [(0,)]
+    assert rows(data_dir, "SELECT DISTINCT cost_known FROM provider_attempts") == [(0,)]
     status = _praxis(data_dir, "status", env=env)
     values = status.lines()
     assert values["last_provider"] == "claude attempts=2 failures=0 tokens=38 est_cost_usd=unknown"
@@ -143,7 +133,7 @@ def test_last_session_is_the_global_session_id(tmp_path: Path) -> None:
     data_dir = _init(tmp_path)
     assert _praxis(data_dir, "run", "--once", "--task", "a").returncode == 0
     assert _praxis(data_dir, "run", "--once", "--task", "b", env=NEXT_DAY).returncode == 0
-    assert _rows(data_dir, "SELECT id, day, session_num FROM sessions ORDER BY id") == [
+    assert rows(data_dir, "SELECT id, day, session_num FROM sessions ORDER BY id") == [
         (1, 1, 1),
         (2, 2, 1),
     ]

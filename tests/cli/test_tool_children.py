@@ -12,13 +12,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import PraxisRunner, wait_for
+from tests.conftest import PraxisRunner, use_backend, wait_for
 from tests.fakes.openai import FakeOpenAI
+from tests.procs import await_child, gone_within, kill, kill_running, running, start_run
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds processes through /proc"
@@ -29,8 +29,9 @@ SPAWN_GRANDCHILD = "import subprocess, time; subprocess.Popen(['sleep', '57']); 
 
 
 def _configure(data_dir: Path) -> None:
+    use_backend(data_dir, "openai")
     config = data_dir / "praxis.toml"
-    text = config.read_text().replace('backend = "stub"', 'backend = "openai"')
+    text = config.read_text()
     allowed = '["ls", "echo", "sleep", "python3"]'
     text = text.replace(
         'allowed_commands = ["ls", "cat", "head", "tail", "wc", "grep", "date", "echo", "pwd"]',
@@ -39,78 +40,22 @@ def _configure(data_dir: Path) -> None:
     config.write_text(text)
 
 
-def _stat(pid: int) -> tuple[int, str, str] | None:
-    """(parent pid, state, command name) of a process, None when it is gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    name = raw[raw.index("(") + 1 : raw.rindex(")")]
-    fields = raw[raw.rindex(")") + 2 :].split()
-    return int(fields[1]), fields[0], name
-
-
-def _running(pid: int) -> bool:
-    """Alive and not merely a zombie waiting to be reaped by whoever adopted it."""
-    found = _stat(pid)
-    return found is not None and found[1] != "Z"
-
-
-def _child_of(parent: int, name: str) -> int | None:
-    """A running process called `name` whose parent is `parent`."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            found = _stat(int(entry.name))
-            if found is not None and found[0] == parent and found[2] == name and found[1] != "Z":
-                return int(entry.name)
-    return None
-
-
-def _await_child(parent: int, name: str) -> int:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        pid = _child_of(parent, name)
-        if pid is not None:
-            return pid
-        time.sleep(0.05)
-    raise AssertionError(f"no {name} child of {parent} appeared")
-
-
-def _start(runner: PraxisRunner, fake: FakeOpenAI) -> subprocess.Popen[bytes]:
-    """`run --once` as a real process: the test kills it with SIGKILL."""
-    return runner.popen(
-        "run",
-        "--once",
-        "--task",
-        "t",
-        env={**fake.env(), **DAY},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=False,
-    )
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-
-
 def test_the_shell_child_dies_when_praxis_is_killed(
     initialized: PraxisRunner, fake_openai: FakeOpenAI
 ) -> None:
     _configure(initialized.data_dir)
     fake_openai.calls.append(("shell", {"argv": ["sleep", "31"]}))
     fake_openai.script("ok", "tool_call")
-    proc = _start(initialized, fake_openai)
+    proc = start_run(initialized, {**fake_openai.env(), **DAY})
     try:
-        pid = _await_child(proc.pid, "sleep")
+        pid = await_child(proc.pid, "sleep")
         # While it runs, its process group is on record for the next start.
         record = initialized.data_dir / "tool_processes.json"
         assert wait_for(record.exists, 5)
         assert [entry["pgid"] for entry in json.loads(record.read_text())["children"]] == [pid]
     finally:
-        _kill(proc)
-    assert wait_for(lambda: not _running(pid), 5), "the shell child outlived praxis"
+        kill(proc)
+    assert gone_within(pid, 5), "the shell child outlived praxis"
 
 
 def test_a_grandchild_is_killed_by_the_next_start(
@@ -119,25 +64,24 @@ def test_a_grandchild_is_killed_by_the_next_start(
     _configure(initialized.data_dir)
     fake_openai.calls.append(("shell", {"argv": ["python3", "-c", SPAWN_GRANDCHILD]}))
     fake_openai.script("ok", "tool_call")
-    proc = _start(initialized, fake_openai)
+    proc = start_run(initialized, {**fake_openai.env(), **DAY})
     try:
-        grandchild = _await_child(_await_child(proc.pid, "python3"), "sleep")
+        grandchild = await_child(await_child(proc.pid, "python3"), "sleep")
         # Killed before Praxis wrote the record, nothing could find the group: wait for it.
         assert wait_for((initialized.data_dir / "tool_processes.json").exists, 5)
     finally:
-        _kill(proc)
+        kill(proc)
     try:
         # Out of the kernel's reach (its parent was the child, not Praxis): still running.
-        assert _running(grandchild)
+        assert running(grandchild)
         # The next start runs a tool again (the model is told the first call was interrupted).
         fake_openai.calls.append(("shell", {"argv": ["echo", "again"]}))
         fake_openai.script("tool_call", "ok")
         initialized("run", "--once", env={**fake_openai.env(), **DAY})
-        assert wait_for(lambda: not _running(grandchild), 5), "the leftover group survived"
+        assert gone_within(grandchild, 5), "the leftover group survived"
         assert not (initialized.data_dir / "tool_processes.json").exists()
     finally:
-        if _running(grandchild):
-            os.kill(grandchild, signal.SIGKILL)
+        kill_running(grandchild)
 
 
 # ---- the record itself, in-process ----

@@ -4,20 +4,30 @@ run once later, repeats are stopped by the loop guard, MCP tools go through the 
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 import pytest
 
 from tests.conftest import PraxisRunner, use_backend
 from tests.fakes.anthropic import FakeAnthropic
+from tests.records import rows
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
 
-def _rows(runner: PraxisRunner, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(runner.data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
+def _claude_calls(
+    runner: PraxisRunner,
+    fake: FakeAnthropic,
+    modes: tuple[str, ...],
+    tool: str,
+    **arguments: object,
+) -> None:
+    """Point the data dir at the fake Claude, scripted with `modes`: each "tool_call" reply calls
+    `tool` with `arguments`."""
+    use_backend(runner.data_dir, "claude")
+    fake.tool_name = tool
+    fake.tool_arguments = arguments
+    fake.script(*modes)
 
 
 def _tool_results(body: dict[str, object]) -> list[str]:
@@ -34,13 +44,16 @@ def _tool_results(body: dict[str, object]) -> list[str]:
 def test_allowed_tool_runs_and_its_result_reaches_the_model(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    use_backend(initialized.data_dir, "claude")
-    fake_anthropic.tool_name = "memory-write"
-    fake_anthropic.tool_arguments = {
-        "text": "The ficus needs water on Mondays.",
-        "tags": ["plants"],
-    }
-    fake_anthropic.script("ok", "tool_call", "ok")  # decide, act → tool call, act → final note
+    # decide, act → tool call, act → final note
+    modes = ("ok", "tool_call", "ok")
+    _claude_calls(
+        initialized,
+        fake_anthropic,
+        modes,
+        "memory-write",
+        text="The ficus needs water on Mondays.",
+        tags=["plants"],
+    )
     fake_anthropic.text = "Noted the watering schedule."
     result = initialized(
         "run", "--once", "--task", "remember the ficus", env={**fake_anthropic.env(), **DAY}
@@ -59,9 +72,9 @@ def test_allowed_tool_runs_and_its_result_reaches_the_model(
     } <= offered
     results = _tool_results(act_requests[1])
     assert any(text.startswith("Saved memory #") for text in results), results
-    assert _rows(initialized, "SELECT tool_name, status, requested_by FROM approval_requests") == [
-        ("memory-write", "executed", "model")
-    ]
+    assert rows(
+        initialized.data_dir, "SELECT tool_name, status, requested_by FROM approval_requests"
+    ) == [("memory-write", "executed", "model")]
     assert "agent:tool_call" in (initialized.data_dir / "events.jsonl").read_text()
     assert "### praxis-data-write" in (initialized.data_dir / "CAPABILITIES.md").read_text()
 
@@ -69,13 +82,14 @@ def test_allowed_tool_runs_and_its_result_reaches_the_model(
 def test_approval_needed_parks_the_session_and_runs_once_after_approval(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    use_backend(initialized.data_dir, "claude")
-    fake_anthropic.tool_name = "praxis-data-write"
-    fake_anthropic.tool_arguments = {
-        "write_paths": ["JOURNAL.md"],
-        "append_text": "- Model wants this noted.",
-    }
-    fake_anthropic.script("ok", "tool_call")
+    _claude_calls(
+        initialized,
+        fake_anthropic,
+        ("ok", "tool_call"),
+        "praxis-data-write",
+        write_paths=["JOURNAL.md"],
+        append_text="- Model wants this noted.",
+    )
     env = {**fake_anthropic.env(), **DAY}
     first = initialized("run", "--once", "--task", "note it", env=env)
     assert first.returncode == 0, first.stderr
@@ -98,10 +112,8 @@ def test_approval_needed_parks_the_session_and_runs_once_after_approval(
 def test_repeating_call_is_stopped_by_the_loop_guard(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    use_backend(initialized.data_dir, "claude")
-    fake_anthropic.tool_name = "memory-search"
-    fake_anthropic.tool_arguments = {"query": "plants"}
-    fake_anthropic.script("ok", "tool_call", "tool_call", "tool_call", "ok")
+    modes = ("ok", "tool_call", "tool_call", "tool_call", "ok")
+    _claude_calls(initialized, fake_anthropic, modes, "memory-search", query="plants")
     result = initialized("run", "--once", "--task", "search", env={**fake_anthropic.env(), **DAY})
     assert result.returncode == 0, result.stderr
     assert result.lines()["outcome"] == "blocked_loop_guard"
@@ -110,7 +122,7 @@ def test_repeating_call_is_stopped_by_the_loop_guard(
         in result.lines()["summary"]
     )
     statuses = [
-        r[0] for r in _rows(initialized, "SELECT status FROM approval_requests ORDER BY id")
+        r[0] for r in rows(initialized.data_dir, "SELECT status FROM approval_requests ORDER BY id")
     ]
     assert statuses == ["executed", "executed", "blocked"]
 
@@ -118,14 +130,12 @@ def test_repeating_call_is_stopped_by_the_loop_guard(
 def test_shell_outside_the_allow_list_is_refused(
     initialized: PraxisRunner, fake_anthropic: FakeAnthropic
 ) -> None:
-    use_backend(initialized.data_dir, "claude")
-    fake_anthropic.tool_name = "shell"
-    fake_anthropic.tool_arguments = {"argv": ["rm", "-rf", "notes"]}
-    fake_anthropic.script("ok", "tool_call", "ok")
+    modes = ("ok", "tool_call", "ok")
+    _claude_calls(initialized, fake_anthropic, modes, "shell", argv=["rm", "-rf", "notes"])
     result = initialized("run", "--once", "--task", "clean", env={**fake_anthropic.env(), **DAY})
     assert result.lines()["outcome"] == "task_selected"
     assert any("not allowed" in text for text in _tool_results(fake_anthropic.requests[2].json))
-    assert _rows(initialized, "SELECT status FROM approval_requests") == [("failed",)]
+    assert rows(initialized.data_dir, "SELECT status FROM approval_requests") == [("failed",)]
 
 
 def test_mcp_tool_listed_and_called_through_approval(
@@ -149,14 +159,15 @@ def test_mcp_tool_listed_and_called_through_approval(
     )
     assert registered.returncode == 0, registered.stderr
     assert "time [mcp] level=2 approval=true" in initialized("tools", "list").stdout
-    use_backend(initialized.data_dir, "claude")
-    fake_anthropic.tool_name = "time__convert_time"
-    fake_anthropic.tool_arguments = {
-        "source_timezone": "UTC",
-        "time": "12:00",
-        "target_timezone": "Asia/Tokyo",
-    }
-    fake_anthropic.script("ok", "tool_call")
+    _claude_calls(
+        initialized,
+        fake_anthropic,
+        ("ok", "tool_call"),
+        "time__convert_time",
+        source_timezone="UTC",
+        time="12:00",
+        target_timezone="Asia/Tokyo",
+    )
     env = {**fake_anthropic.env(), **DAY}
     first = initialized("run", "--once", "--task", "what time in Tokyo", env=env)
     assert first.lines()["outcome"] == "awaiting_approval", first.stdout + first.stderr
@@ -167,5 +178,7 @@ def test_mcp_tool_listed_and_called_through_approval(
     second = initialized("run", "--once", env=env)
     assert second.lines()["outcome"] == "task_selected", second.stdout + second.stderr
     assert any("Tokyo" in text for text in _tool_results(fake_anthropic.requests[-1].json))
-    row = _rows(initialized, "SELECT status, result_summary FROM approval_requests WHERE id = 1")
+    row = rows(
+        initialized.data_dir, "SELECT status, result_summary FROM approval_requests WHERE id = 1"
+    )
     assert row == [("executed", "time.convert_time ok")]

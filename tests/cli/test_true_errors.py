@@ -49,6 +49,17 @@ def _tmpfs(where: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
+@contextlib.contextmanager
+def _ran_once_on_tmpfs(tmp_path: Path, size: str) -> Iterator[tuple[Path, InProcessRunner]]:
+    """A data dir on a tmpfs of `size` (the mount point, the runner), initialized and one
+    session run."""
+    with _tmpfs(tmp_path / "mnt", size) as mnt:
+        cli = InProcessRunner(mnt / "data")
+        assert cli("init").returncode == 0
+        assert cli("run", "--once", env=DAY).returncode == 0
+        yield mnt, cli
+
+
 def _fill(directory: Path) -> None:
     """Fill the file system holding `directory` to the last byte."""
     with open(directory / "filler", "wb", buffering=0) as handle:
@@ -60,10 +71,7 @@ def _fill(directory: Path) -> None:
 
 @pytest.mark.skipif(not IS_ROOT, reason="mounting a tmpfs needs root")
 def test_a_full_disk_says_no_space_left_and_the_database_survives(tmp_path: Path) -> None:
-    with _tmpfs(tmp_path / "mnt", "4m") as mnt:
-        cli = InProcessRunner(mnt / "data")
-        assert cli("init").returncode == 0
-        assert cli("run", "--once", env=DAY).returncode == 0
+    with _ran_once_on_tmpfs(tmp_path, "4m") as (mnt, cli):
         goals_before = (cli.data_dir / "GOALS.md").read_bytes()
         _fill(mnt)
 
@@ -135,10 +143,7 @@ def test_a_full_database_at_the_boundary_names_the_database(
 
 @pytest.mark.skipif(not IS_ROOT, reason="a read-only remount needs root")
 def test_a_read_only_data_dir_says_so_and_the_database_survives(tmp_path: Path) -> None:
-    with _tmpfs(tmp_path / "mnt", "16m") as mnt:
-        cli = InProcessRunner(mnt / "data")
-        assert cli("init").returncode == 0
-        assert cli("run", "--once", env=DAY).returncode == 0
+    with _ran_once_on_tmpfs(tmp_path, "16m") as (mnt, cli):
         remount = subprocess.run(["mount", "-o", "remount,ro", str(mnt)], capture_output=True)
         assert remount.returncode == 0, remount.stderr
         try:

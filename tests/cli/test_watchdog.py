@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import os
 import shlex
 import signal
 import sys
 from pathlib import Path
 
-from tests.conftest import InProcessRunner, PraxisRunner, wait_for
+from tests.conftest import InProcessRunner, PraxisRunner, Result, wait_for
+from tests.procs import gone_within, running
+from tests.records import details
 
 LATER = {"PRAXIS_FIXED_NOW": "2099-01-01T00:00:00Z"}  # init wrote the heartbeat "now"
 MARK = "import sys, time; open(sys.argv[1], 'a').write(f'{time.time()}\\n')"
@@ -19,14 +20,6 @@ MARK = "import sys, time; open(sys.argv[1], 'a').write(f'{time.time()}\\n')"
 
 def _marker_command(marker: Path) -> list[str]:
     return [sys.executable, "-c", MARK, str(marker)]
-
-
-def _events(data_dir: Path, kind: str) -> list[str]:
-    path = data_dir / "events.jsonl"
-    if not path.exists():
-        return []
-    events = [json.loads(line)["event"] for line in path.read_text().splitlines()]
-    return [event["detail"] for event in events if event["kind"] == kind]
 
 
 def _marks(marker: Path) -> list[float]:
@@ -47,8 +40,8 @@ def test_stale_heartbeat_runs_the_restart_command_once_and_records_events(
     assert lines["restart"] == "exit=0"
     assert result.stderr.startswith("error: heartbeat is stale: age=")
     assert len(_marks(marker)) == 1
-    assert len(_events(cli.data_dir, "watchdog:stale")) == 1
-    [restart] = _events(cli.data_dir, "watchdog:restart")
+    assert len(details(cli.data_dir, "watchdog:stale")) == 1
+    [restart] = details(cli.data_dir, "watchdog:restart")
     assert restart.startswith("exit=0 command=")
 
 
@@ -59,8 +52,8 @@ def test_fresh_heartbeat_runs_nothing(cli: InProcessRunner, tmp_path: Path) -> N
     assert result.lines()["watchdog"] == "fresh"
     assert result.lines()["restart"] == "none"
     assert not marker.exists()
-    assert _events(cli.data_dir, "watchdog:stale") == []
-    assert _events(cli.data_dir, "watchdog:restart") == []
+    assert details(cli.data_dir, "watchdog:stale") == []
+    assert details(cli.data_dir, "watchdog:restart") == []
 
 
 def test_restart_command_after_double_dash_is_an_exact_argv(
@@ -79,14 +72,14 @@ def test_restart_exit_code_and_output_are_reported(cli: InProcessRunner) -> None
     assert result.returncode == 1
     assert result.lines()["restart"] == "exit=5"
     assert result.lines()["restart_output"] == "unit not found"
-    assert _events(cli.data_dir, "watchdog:restart")[0].startswith("exit=5 ")
+    assert details(cli.data_dir, "watchdog:restart")[0].startswith("exit=5 ")
 
 
 def test_stale_without_a_restart_command_still_records_the_event(cli: InProcessRunner) -> None:
     result = cli("watchdog", "--once", env=LATER)
     assert result.returncode == 1
     assert result.lines()["restart"] == "none"
-    assert len(_events(cli.data_dir, "watchdog:stale")) == 1
+    assert len(details(cli.data_dir, "watchdog:stale")) == 1
 
 
 def test_missing_heartbeat_counts_as_stale(cli: InProcessRunner, tmp_path: Path) -> None:
@@ -112,77 +105,37 @@ def test_bad_usage_exits_2(cli: InProcessRunner) -> None:
         assert message in result.stderr, (args, result.stderr)
 
 
-def _state(pid: int) -> str | None:
-    """The process state letter, or None when it is gone (a zombie counts as gone: 'Z')."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[1].split()[0].decode()
-    except OSError:
-        return None
+def _restart_python(cli: InProcessRunner, timeout: str, code: str) -> tuple[Result, int]:
+    """`watchdog --once` on a stale heartbeat, its restart command `python -c CODE PID_FILE`
+    given `timeout` seconds; the result, and the pid CODE wrote to PID_FILE (its argv[1])."""
+    pid_file = cli.data_dir.parent / "restart.pid"
+    argv = ("--", sys.executable, "-c", code, str(pid_file))
+    result = cli("watchdog", "--once", "--restart-timeout-seconds", timeout, *argv, env=LATER)
+    return result, int(pid_file.read_text())
 
 
-def _gone(pid: int) -> bool:
-    if not Path("/proc").is_dir():
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        return False
-    return _state(pid) in (None, "Z", "X")
-
-
-def test_restart_command_times_out_and_its_whole_group_is_killed(
-    cli: InProcessRunner, tmp_path: Path
-) -> None:
-    pid_file = tmp_path / "grandchild.pid"
+def test_restart_command_times_out_and_its_whole_group_is_killed(cli: InProcessRunner) -> None:
     code = (
         "import subprocess, sys, time; "
         "child = subprocess.Popen(['sleep', '60']); "
         "open(sys.argv[1], 'w').write(str(child.pid)); time.sleep(60)"
     )
-    result = cli(
-        "watchdog",
-        "--once",
-        "--restart-timeout-seconds",
-        "1",
-        "--",
-        sys.executable,
-        "-c",
-        code,
-        str(pid_file),
-        env=LATER,
-    )
+    result, grandchild = _restart_python(cli, "1", code)
     assert result.returncode == 1
     assert result.lines()["restart"].startswith("timeout after ")
-    grandchild = int(pid_file.read_text())
-    assert wait_for(lambda: _gone(grandchild), 10), "the restart command's group outlived it"
+    assert gone_within(grandchild, 10), "the restart command's group outlived it"
 
 
-def test_a_daemon_started_in_the_background_is_left_running(
-    cli: InProcessRunner, tmp_path: Path
-) -> None:
-    pid_file = tmp_path / "daemon.pid"
+def test_a_daemon_started_in_the_background_is_left_running(cli: InProcessRunner) -> None:
     code = (
         "import subprocess, sys; "
         "child = subprocess.Popen(['sleep', '60'], stdout=sys.stdout, stderr=sys.stderr); "
         "open(sys.argv[1], 'w').write(str(child.pid))"
     )
-    result = cli(
-        "watchdog",
-        "--once",
-        "--restart-timeout-seconds",
-        "20",
-        "--",
-        sys.executable,
-        "-c",
-        code,
-        str(pid_file),
-        env=LATER,
-    )
-    daemon = int(pid_file.read_text())
+    result, daemon = _restart_python(cli, "20", code)
     try:
         assert result.lines()["restart"] == "exit=0"  # not held up by the inherited output
-        assert not _gone(daemon)
+        assert running(daemon)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(daemon, signal.SIGKILL)
@@ -224,6 +177,6 @@ def test_loop_restarts_with_backoff_and_stops_on_sigterm(
         f"restarts: {len(marks)}",
         "reason: signal",
     ]
-    assert len(_events(initialized.data_dir, "watchdog:stale")) == 1
-    assert len(_events(initialized.data_dir, "watchdog:restart")) == len(marks)
-    assert _events(initialized.data_dir, "watchdog:stopped")
+    assert len(details(initialized.data_dir, "watchdog:stale")) == 1
+    assert len(details(initialized.data_dir, "watchdog:restart")) == len(marks)
+    assert details(initialized.data_dir, "watchdog:stopped")

@@ -5,13 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from praxis.errors import CallError
-from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
+from praxis.providers.base import CompletionRequest, Message, ToolCall
 from praxis.providers.claude import ClaudeAdapter
+from tests.adapters import SCHEMA, assert_plain_reply, call_error, request
 from tests.fakes.anthropic import FakeAnthropic
-
-SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}
-TOOLS = (ToolSpec("lookup", "Look something up", SCHEMA),)
 
 
 def adapter(
@@ -24,18 +21,12 @@ def adapter(
 def ask(
     messages: tuple[Message, ...] = (Message("user", "What is on my list?"),),
 ) -> CompletionRequest:
-    return CompletionRequest(
-        "ask", "You are Praxis.", "## Goals\nG-001 tidy notes", messages, 220, TOOLS
-    )
+    return request("## Goals\nG-001 tidy notes", messages)
 
 
 def test_ok_reply_and_the_request_on_the_wire(fake_anthropic: FakeAnthropic) -> None:
-    result = adapter(fake_anthropic).call(ask())
-    assert result.text == "Fake Claude reply to: What is on my list?"
-    assert (result.usage.input_tokens, result.usage.output_tokens, result.stop_reason) == (
-        12,
-        7,
-        "end",
+    assert_plain_reply(
+        adapter(fake_anthropic).call(ask()), "Fake Claude reply to: What is on my list?"
     )
     sent = fake_anthropic.last
     assert sent.path == "/v1/messages"
@@ -109,10 +100,9 @@ def test_tool_round_trip_is_accepted_by_the_api(fake_anthropic: FakeAnthropic) -
 def test_invalid_request_is_classified_with_the_vendor_message(
     fake_anthropic: FakeAnthropic,
 ) -> None:
-    request = ask(messages=(Message("assistant", "I speak first"),))
-    with pytest.raises(CallError) as caught:
-        adapter(fake_anthropic).call(request)
-    error = caught.value
+    error = call_error(
+        adapter(fake_anthropic), ask(messages=(Message("assistant", "I speak first"),))
+    )
     assert (error.error_class, error.status) == ("invalid_request", 400)
     assert "invalid_request_error: messages.0.role" in error.message
     assert error.hint == "check the model name and providers.toml"
@@ -142,7 +132,6 @@ def test_stream_cut_before_message_stop_is_transient(fake_anthropic: FakeAnthrop
     fake_anthropic.delay = 0.2
     claude = ClaudeAdapter("m", fake_anthropic.url, fake_anthropic.key or "", None, 5.0)
     fake_anthropic.script("stall")  # half of message_start, then the server closes the stream
-    with pytest.raises(CallError) as caught:
-        claude.call(ask(), lambda _delta: None)
-    assert caught.value.error_class == "transient"
-    assert caught.value.message == "Claude stream ended before message_stop"
+    error = call_error(claude, ask(), lambda _delta: None)
+    assert error.error_class == "transient"
+    assert error.message == "Claude stream ended before message_stop"

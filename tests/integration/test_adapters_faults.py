@@ -13,6 +13,7 @@ from praxis.providers.base import CompletionRequest, Message, ToolSpec
 from praxis.providers.claude import ClaudeAdapter
 from praxis.providers.ollama import OllamaAdapter
 from praxis.providers.openai import OpenAIAdapter
+from tests.adapters import call_error
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.base import FakeServer
 from tests.fakes.ollama import FakeOllama
@@ -81,9 +82,7 @@ def short_pair(request: pytest.FixtureRequest) -> Iterator[Pair]:
 def call(pair: Pair, stream: bool, mode: str) -> CallError:
     pair.fake.script(mode)
     deltas: list[str] = []
-    with pytest.raises(CallError) as caught:
-        pair.adapter.call(REQUEST, deltas.append if stream else None)
-    return caught.value
+    return call_error(pair.adapter, REQUEST, deltas.append if stream else None)
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])

@@ -6,27 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from praxis.errors import CallError
-from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
+from praxis.providers.base import CompletionRequest, Message, ToolCall
 from praxis.providers.ollama import OllamaAdapter
+from tests.adapters import FUNCTION_TOOL, assert_plain_reply, call_error, request
 from tests.fakes.ollama import FakeOllama
-
-SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}}
-TOOLS = (ToolSpec("lookup", "Look something up", SCHEMA),)
 
 
 def ask(messages: tuple[Message, ...] = (Message("user", "Any news?"),)) -> CompletionRequest:
-    return CompletionRequest("ask", "You are Praxis.", "## Memory\nlikes tea", messages, 220, TOOLS)
+    return request("## Memory\nlikes tea", messages)
 
 
 def test_ok_reply_and_the_request_on_the_wire(fake_ollama: FakeOllama) -> None:
     result = OllamaAdapter("llama3.2", fake_ollama.url, 5.0).call(ask())
-    assert result.text == "Fake Ollama reply to: Any news?"
-    assert (result.usage.input_tokens, result.usage.output_tokens, result.stop_reason) == (
-        12,
-        7,
-        "end",
-    )
+    assert_plain_reply(result, "Fake Ollama reply to: Any news?")
     sent = fake_ollama.last
     assert sent.path == "/api/chat"
     assert "authorization" not in sent.headers
@@ -38,16 +30,7 @@ def test_ok_reply_and_the_request_on_the_wire(fake_ollama: FakeOllama) -> None:
         ],
         "stream": False,
         "options": {"num_predict": 220},
-        "tools": [
-            {
-                "type": "function",
-                "function": {
-                    "name": "lookup",
-                    "description": "Look something up",
-                    "parameters": SCHEMA,
-                },
-            }
-        ],
+        "tools": [FUNCTION_TOOL],
     }
 
 
@@ -112,9 +95,7 @@ def picky() -> Iterator[FakeOllama]:
 
 
 def test_unknown_model_is_an_invalid_request(picky: FakeOllama) -> None:
-    with pytest.raises(CallError) as caught:
-        OllamaAdapter("no-such-model", picky.url, 5.0).call(ask())
-    error = caught.value
+    error = call_error(OllamaAdapter("no-such-model", picky.url, 5.0), ask())
     assert (error.error_class, error.status) == ("invalid_request", 404)
     assert error.message == "Ollama request failed with 404: model 'no-such-model' not found"
     assert error.hint == "check the model name and providers.toml"

@@ -7,13 +7,11 @@ from typing import Literal
 
 import pytest
 
-from praxis.errors import CallError
-from praxis.providers.base import CompletionRequest, Message, ToolCall, ToolSpec
+from praxis.providers.base import CompletionRequest, Message, ToolCall
 from praxis.providers.openai import OpenAIAdapter
+from tests.adapters import FUNCTION_TOOL, SCHEMA, assert_plain_reply, call_error, request
 from tests.fakes.openai import FakeOpenAI
 
-SCHEMA = {"type": "object", "properties": {"query": {"type": "string"}}}
-TOOLS = (ToolSpec("lookup", "Look something up", SCHEMA),)
 SYSTEM = "You are Praxis.\n\n## Goals\nG-001 tidy notes"
 
 
@@ -26,9 +24,7 @@ def adapter(fake: FakeOpenAI, api: Api = "chat", base: str | None = None) -> Ope
 
 
 def ask(messages: tuple[Message, ...] = (Message("user", "Plan my day"),)) -> CompletionRequest:
-    return CompletionRequest(
-        "ask", "You are Praxis.", "## Goals\nG-001 tidy notes", messages, 220, TOOLS
-    )
+    return request("## Goals\nG-001 tidy notes", messages)
 
 
 ROUND_TRIP = (
@@ -40,13 +36,7 @@ ROUND_TRIP = (
 
 
 def test_chat_ok_and_the_request_on_the_wire(fake_openai: FakeOpenAI) -> None:
-    result = adapter(fake_openai).call(ask())
-    assert result.text == "Fake OpenAI reply to: Plan my day"
-    assert (result.usage.input_tokens, result.usage.output_tokens, result.stop_reason) == (
-        12,
-        7,
-        "end",
-    )
+    assert_plain_reply(adapter(fake_openai).call(ask()), "Fake OpenAI reply to: Plan my day")
     sent = fake_openai.last
     assert sent.path == "/v1/chat/completions"
     assert sent.headers["authorization"] == f"Bearer {fake_openai.key}"
@@ -57,26 +47,13 @@ def test_chat_ok_and_the_request_on_the_wire(fake_openai: FakeOpenAI) -> None:
             {"role": "user", "content": "Plan my day"},
         ],
         "max_completion_tokens": 220,
-        "tools": [
-            {
-                "type": "function",
-                "function": {
-                    "name": "lookup",
-                    "description": "Look something up",
-                    "parameters": SCHEMA,
-                },
-            }
-        ],
+        "tools": [FUNCTION_TOOL],
     }
 
 
 def test_responses_ok_and_the_request_on_the_wire(fake_openai: FakeOpenAI) -> None:
-    result = adapter(fake_openai, "responses").call(ask())
-    assert result.text == "Fake OpenAI reply to: Plan my day"
-    assert (result.usage.input_tokens, result.usage.output_tokens, result.stop_reason) == (
-        12,
-        7,
-        "end",
+    assert_plain_reply(
+        adapter(fake_openai, "responses").call(ask()), "Fake OpenAI reply to: Plan my day"
     )
     sent = fake_openai.last
     assert sent.path == "/v1/responses"
@@ -158,9 +135,8 @@ def test_no_key_sends_no_authorization(keyless: FakeOpenAI) -> None:
     assert local.call(ask()).text
     assert "authorization" not in keyless.last.headers
     keyless.script("401")
-    with pytest.raises(CallError) as caught:
-        local.call(ask())
-    assert caught.value.hint is not None and "providers.toml" in caught.value.hint
+    hint = call_error(local, ask()).hint
+    assert hint is not None and "providers.toml" in hint
 
 
 @pytest.mark.parametrize(
@@ -179,16 +155,13 @@ def test_full_endpoints_are_cut_back_to_the_base(
 
 
 def test_responses_rejects_a_too_small_max_output_tokens(fake_openai: FakeOpenAI) -> None:
-    request = ask()._replace(max_output_tokens=8)
-    with pytest.raises(CallError) as caught:
-        adapter(fake_openai, "responses").call(request)
-    assert (caught.value.error_class, caught.value.status) == ("invalid_request", 400)
-    assert "max_output_tokens" in caught.value.message
+    error = call_error(adapter(fake_openai, "responses"), ask()._replace(max_output_tokens=8))
+    assert (error.error_class, error.status) == ("invalid_request", 400)
+    assert "max_output_tokens" in error.message
 
 
 def test_wrong_path_is_an_invalid_request(fake_openai: FakeOpenAI) -> None:
     """A base without /v1 (a common mistake) gets the API's 404, named as invalid_request."""
-    with pytest.raises(CallError) as caught:
-        adapter(fake_openai, base=fake_openai.url).call(ask())
-    assert (caught.value.error_class, caught.value.status) == ("invalid_request", 404)
-    assert "Invalid URL (POST /chat/completions)" in caught.value.message
+    error = call_error(adapter(fake_openai, base=fake_openai.url), ask())
+    assert (error.error_class, error.status) == ("invalid_request", 404)
+    assert "Invalid URL (POST /chat/completions)" in error.message

@@ -48,6 +48,15 @@ def row(conn: sqlite3.Connection, rel: str) -> sqlite3.Row:
     return found  # type: ignore[no-any-return]
 
 
+def read_identity_once(conn: sqlite3.Connection, root: Path) -> tuple[Path, dict[str, str]]:
+    """IDENTITY.md written and read once, for phase identity: its path and the session's map
+    of what it read."""
+    path = write(root / "IDENTITY.md", IDENTITY)
+    seen: dict[str, str] = {}
+    tracked_read(conn, path, "identity", root, seen)
+    return path, seen
+
+
 def test_first_read_returns_the_content_and_indexes_it(
     conn: sqlite3.Connection, root: Path
 ) -> None:
@@ -72,9 +81,7 @@ def test_first_read_returns_the_content_and_indexes_it(
 def test_a_repeated_read_in_the_same_session_is_avoided(
     conn: sqlite3.Connection, root: Path
 ) -> None:
-    path = write(root / "IDENTITY.md", IDENTITY)
-    seen: dict[str, str] = {}
-    tracked_read(conn, path, "identity", root, seen)
+    path, seen = read_identity_once(conn, root)
     again = tracked_read(conn, path, "decide", root, seen)
     assert again.avoided
     assert again.content.startswith("Unchanged since last read: IDENTITY.md: Identity\n")
@@ -87,8 +94,7 @@ def test_a_repeated_read_in_the_same_session_is_avoided(
 def test_a_later_session_avoids_an_unchanged_file_through_the_index(
     conn: sqlite3.Connection, root: Path
 ) -> None:
-    path = write(root / "IDENTITY.md", IDENTITY)
-    tracked_read(conn, path, "identity", root, {})
+    path, _ = read_identity_once(conn, root)
     next_session: dict[str, str] = {}
     result = tracked_read(conn, path, "identity", root, next_session)
     assert result.avoided
@@ -96,9 +102,7 @@ def test_a_later_session_avoids_an_unchanged_file_through_the_index(
 
 
 def test_the_session_map_alone_is_enough(conn: sqlite3.Connection, root: Path) -> None:
-    path = write(root / "IDENTITY.md", IDENTITY)
-    seen: dict[str, str] = {}
-    tracked_read(conn, path, "identity", root, seen)
+    path, seen = read_identity_once(conn, root)
     conn.execute("DELETE FROM anatomy_index")
     assert tracked_read(conn, path, "identity", root, seen).avoided
 
@@ -106,9 +110,7 @@ def test_the_session_map_alone_is_enough(conn: sqlite3.Connection, root: Path) -
 def test_a_change_with_the_same_size_and_mtime_is_read_again(
     conn: sqlite3.Connection, root: Path
 ) -> None:
-    path = write(root / "IDENTITY.md", IDENTITY)
-    seen: dict[str, str] = {}
-    tracked_read(conn, path, "identity", root, seen)
+    path, seen = read_identity_once(conn, root)
     changed = IDENTITY.replace("I am Praxis.", "I am Pravda.")
     write(path, changed)
     result = tracked_read(conn, path, "identity", root, seen)
@@ -118,9 +120,7 @@ def test_a_change_with_the_same_size_and_mtime_is_read_again(
 
 
 def test_a_touched_file_is_read_again(conn: sqlite3.Connection, root: Path) -> None:
-    path = write(root / "IDENTITY.md", IDENTITY)
-    seen: dict[str, str] = {}
-    tracked_read(conn, path, "identity", root, seen)
+    path, seen = read_identity_once(conn, root)
     write(path, IDENTITY, mtime=1_767_225_700)
     result = tracked_read(conn, path, "identity", root, seen)
     assert not result.avoided

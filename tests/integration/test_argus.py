@@ -32,14 +32,10 @@ def at(day: int, hour: int = 9, minute: int = 0) -> dict[str, str]:
     return {"PRAXIS_FIXED_NOW": f"2026-05-{day:02d}T{hour:02d}:{minute:02d}:00Z"}
 
 
-def keys(stdout: str) -> list[str]:
-    return [line.split(":", 1)[0] for line in stdout.splitlines() if not line.startswith("- ")]
-
-
 def test_fresh_data_dir_reports_in_reference_order(cli: InProcessRunner) -> None:
     result = cli("argus", env=at(1))
     assert result.returncode == 0, result.stderr
-    assert keys(result.stdout)[: len(ARGUS_KEYS)] == ARGUS_KEYS
+    assert result.keys()[: len(ARGUS_KEYS)] == ARGUS_KEYS
     values = result.lines()
     assert values["sessions_analyzed"] == "0"
     assert values["drift_status"] == "insufficient_data recent=0.00 baseline=0.00"

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from praxis.app import Praxis
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome
 
@@ -27,14 +23,9 @@ Operator prose stays.
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)
-    data.goals_md.write_text(GOALS, encoding="utf-8")
-    praxis = Praxis(data)
-    yield praxis
-    praxis.close()
+def app(app: Praxis) -> Praxis:
+    app.data_dir.goals_md.write_text(GOALS, encoding="utf-8")
+    return app
 
 
 def call(app: Praxis, session_goal: str | None, **arguments: Any) -> ToolOutcome:

@@ -13,6 +13,7 @@ from praxis.app import Praxis
 from praxis.config.settings import Settings, ShellSettings
 from praxis.tools.builtins import builtin_tools
 from praxis.tools.builtins.base import ToolContext, ToolOutcome
+from tests.procs import HAVE_PROC, running
 
 NOW = "2026-03-04T05:06:07Z"
 SECRET = "sk-ant-shelltestsecret0123456789"
@@ -150,20 +151,10 @@ def test_a_grandchild_holding_the_pipe_is_killed_too(app: Praxis) -> None:
     assert time.monotonic() - started < 5
     assert not outcome.ok and outcome.output.startswith("timed out after 1s")
     pid = int(outcome.output.split("\n")[1])
-    assert not _alive(pid)
-
-
-def _alive(pid: int) -> bool:
-    """Running, not merely a zombie waiting for its new parent to reap it."""
     time.sleep(0.2)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
+    if not HAVE_PROC and running(pid):
         pytest.skip("needs /proc to tell a zombie from a live process")
-    return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    assert not running(pid)
 
 
 def test_the_operator_timeout_caps_the_requested_one(app: Praxis) -> None:

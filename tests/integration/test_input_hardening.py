@@ -5,10 +5,8 @@ files of killed writes are counted by `doctor` and removed by the next session."
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from praxis.errors import UnsafeFile
 from praxis.loop.state import _FIELD_TYPES, _TYPES
 from praxis.safe_read import read_tail
 from tests.conftest import InProcessRunner, Result, clean_env, run_in_process
+from tests.records import session_count
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
@@ -27,11 +26,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1))
-
-
-def _sessions(data_dir: Path) -> int:
-    with contextlib.closing(sqlite3.connect(data_dir / "praxis.db")) as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
 
 
 def _praxis(data_dir: Path, home: Path, *args: str) -> Result:
@@ -98,7 +92,7 @@ def test_config_numbers_must_be_finite_and_in_range(
     assert run.returncode == 2, run.stderr
     assert run.stderr.startswith(f"error: {config}"), run.stderr
     assert message in run.stderr
-    assert _sessions(cli.data_dir) == 0
+    assert session_count(cli.data_dir) == 0
     doctor = cli("doctor")  # doctor loads the config: the same message, a failed check
     assert doctor.returncode == 1
     assert message in doctor.lines()["config"], doctor.stdout
@@ -141,7 +135,7 @@ def test_a_fifo_in_place_of_a_file_is_refused_without_hanging(
     said = result.stderr + result.stdout
     assert f"{data / name}: not a regular file: it is a named pipe (FIFO)" in said, said
     assert "internal error" not in said
-    assert _sessions(data) == 0
+    assert session_count(data) == 0
 
 
 def test_a_directory_in_place_of_a_config_file_is_refused(cli: InProcessRunner) -> None:
@@ -182,7 +176,7 @@ def test_a_huge_day_count_is_refused_before_anything_changes(cli: InProcessRunne
         f"error: DAY_COUNT value {10**30} in {day_count} is more than 1,000,000 days",
         f"hint: write the number of days this agent has run (0 or more) into {day_count}",
     ]
-    assert _sessions(cli.data_dir) == 0
+    assert session_count(cli.data_dir) == 0
     assert not (cli.data_dir / "session_state.json").exists()
     assert cli("doctor").lines()["identity"].startswith(f"failed: DAY_COUNT value {10**30}")
 
@@ -212,7 +206,7 @@ def test_a_mistyped_session_state_names_the_file_and_the_key(
         f"error: session state {state}: {expected}",
         f"hint: move {state} aside to start a fresh session (forensics keep the history)",
     ]
-    assert state.read_bytes() == before and _sessions(cli.data_dir) == 1
+    assert state.read_bytes() == before and session_count(cli.data_dir) == 1
 
 
 def test_a_mistyped_file_read_cache_is_dropped_not_fatal(cli: InProcessRunner) -> None:
@@ -290,7 +284,7 @@ def test_configured_paths_must_stay_inside_the_data_dir(
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {config} "), result.stderr
     assert message in result.stderr
-    assert _sessions(cli.data_dir) == 0
+    assert session_count(cli.data_dir) == 0
 
 
 def test_a_configured_path_inside_the_data_dir_works(cli: InProcessRunner) -> None:

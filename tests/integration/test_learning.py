@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
-from typing import Any
 
 from tests.conftest import InProcessRunner, use_backend, write_failing_eval
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 
 def at(day: int, hour: int = 9, minute: int = 0) -> dict[str, str]:
@@ -29,11 +28,6 @@ def session(cli: InProcessRunner, day: int, minute: int, task: str | None = None
     return run(cli, *args, env=at(day, 9, minute))["outcome"]
 
 
-def rows(cli: InProcessRunner, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(cli.data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
-
-
 def history(cli: InProcessRunner, tasks: tuple[str, ...], days: tuple[int, ...]) -> None:
     """G-001 completes on the first day, then each task runs once a day."""
     assert session(cli, days[0], 0) == "goal_selected"
@@ -44,7 +38,9 @@ def history(cli: InProcessRunner, tasks: tuple[str, ...], days: tuple[int, ...])
 
 def test_repeated_work_becomes_a_goal_the_next_session_selects(cli: InProcessRunner) -> None:
     history(cli, ("water plants",), (1, 2, 3))
-    assert rows(cli, "SELECT DISTINCT day FROM sessions WHERE selected_task IS NOT NULL") == [
+    assert rows(
+        cli.data_dir, "SELECT DISTINCT day FROM sessions WHERE selected_task IS NOT NULL"
+    ) == [
         (1,),
         (2,),
         (3,),
@@ -92,12 +88,12 @@ def test_throttle_holds_the_third_candidate_and_dedup_holds_forever(cli: InProce
     again = run(cli, "learn", "run", env=at(2, 20))  # the same rolling day: still no slot
     assert again["opportunities_created"] == "0"
     assert again["throttle_reached"] == "true"
-    assert rows(cli, "SELECT COUNT(*) FROM opportunities") == [(2,)]
+    assert rows(cli.data_dir, "SELECT COUNT(*) FROM opportunities") == [(2,)]
 
     next_day = run(cli, "learn", "run", env=at(3, 10, 1))  # 24 h later: one more slot used
     assert next_day["opportunities_created"] == "1"
     assert next_day["throttle_reached"] == "false"
-    titles = [r[0] for r in rows(cli, "SELECT title FROM opportunities ORDER BY id")]
+    titles = [r[0] for r in rows(cli.data_dir, "SELECT title FROM opportunities ORDER BY id")]
     assert titles == [
         "Automate recurring work: task: clean notes",
         "Automate recurring work: task: review backlog",
@@ -109,7 +105,7 @@ def test_throttle_holds_the_third_candidate_and_dedup_holds_forever(cli: InProce
     later = run(cli, "learn", "run", env=at(5, 10))
     assert later["opportunities_created"] == "0"
     assert later["throttle_reached"] == "false"
-    assert rows(cli, "SELECT status FROM opportunities ORDER BY id") == [
+    assert rows(cli.data_dir, "SELECT status FROM opportunities ORDER BY id") == [
         ("pending",),
         ("pending",),
         ("dismissed",),
@@ -177,10 +173,10 @@ def test_recurring_do_not_repeat_on_three_sessions(cli: InProcessRunner) -> None
         assert session(cli, 1, minute, "deploy") == "eval_failed"
     assert run(cli, "learn", "run", env=at(1, 10))["opportunities_created"] == "0"
     assert session(cli, 1, 20, "deploy") == "eval_failed"
-    assert rows(cli, "SELECT count FROM do_not_repeat") == [(3,)]
+    assert rows(cli.data_dir, "SELECT count FROM do_not_repeat") == [(3,)]
     learned = cli("learn", "run", env=at(1, 11))
     assert "- Queued opportunity: Fix recurring failure: deploy." in learned.stdout
-    found = rows(cli, "SELECT kind, signature, summary FROM opportunities")
+    found = rows(cli.data_dir, "SELECT kind, signature, summary FROM opportunities")
     assert found[0][0] == "reliability"
     assert found[0][1].startswith("recurring-failure:do not treat deploy as complete")
     assert "recurred on 3 sessions" in found[0][2]
@@ -195,7 +191,7 @@ def test_goal_selected_five_times_without_completing(cli: InProcessRunner) -> No
     session(cli, 1, 50)
     learned = run(cli, "learn", "run", env=at(1, 11))
     assert learned["opportunities_created"] == "1"
-    title, kind = rows(cli, "SELECT title, kind FROM opportunities")[0]
+    title, kind = rows(cli.data_dir, "SELECT title, kind FROM opportunities")[0]
     assert (title, kind) == ("Split or clarify goal G-002: Ship the thing", "planning")
 
 
@@ -213,14 +209,14 @@ def test_phase_whose_token_share_doubles_week_over_week(
     for hour in (10, 11):
         assert cli("ask", "hi", env={**env, **at(9, hour)}).returncode == 0
     phases = rows(
-        cli,
+        cli.data_dir,
         "SELECT phase, SUM(input_tokens + output_tokens) FROM provider_attempts "
         "GROUP BY phase ORDER BY phase",
     )
     assert phases == [("act", 21), ("ask", 419), ("decide", 21)]
     learned = cli("learn", "run", env={**env, **at(10)})
     assert learned.returncode == 0, learned.stderr
-    found = rows(cli, "SELECT signature, kind, title FROM opportunities")
+    found = rows(cli.data_dir, "SELECT signature, kind, title FROM opportunities")
     assert found == [
         (
             "token-share:ask",
@@ -249,12 +245,14 @@ def test_the_daemon_runs_learn_once_a_local_day(cli: InProcessRunner) -> None:
     run(cli, "goals", "add", "Keep the daemon busy", env=at(1, 8))  # open without criteria
     assert cli(*daemon, env=at(1, 9)).returncode == 0
     assert cli(*daemon, env=at(1, 15)).returncode == 0  # a restart the same day
-    assert rows(cli, "SELECT completed_at FROM learning_runs") == [("2026-05-01T09:00:00Z",)]
+    assert rows(cli.data_dir, "SELECT completed_at FROM learning_runs") == [
+        ("2026-05-01T09:00:00Z",)
+    ]
     record = json.loads((cli.data_dir / "daily_jobs.json").read_text())["learn"]
     assert record["day"] == "2026-05-01"
     assert record["processed"] == 1
     assert cli(*daemon, env=at(2, 9)).returncode == 0
-    assert len(rows(cli, "SELECT id FROM learning_runs")) == 2
+    assert len(rows(cli.data_dir, "SELECT id FROM learning_runs")) == 2
     status = run(cli, "status", env=at(2, 10))
     assert status["last_learning"].endswith("completed_at=2026-05-02T09:00:00Z")
 
@@ -267,7 +265,7 @@ def test_a_malformed_goals_file_stops_the_run_before_it_writes(cli: InProcessRun
     assert result.returncode == 2
     assert "GOALS.md" in result.stderr
     assert (cli.data_dir / "LEARNINGS.md").read_text() == learnings
-    assert rows(cli, "SELECT COUNT(*) FROM learning_runs") == [(0,)]
+    assert rows(cli.data_dir, "SELECT COUNT(*) FROM learning_runs") == [(0,)]
 
 
 def test_accept_reuses_a_goal_with_the_same_title(cli: InProcessRunner, tmp_path: Path) -> None:

@@ -16,10 +16,10 @@ import pytest
 from praxis import child_exec
 from praxis.tools.mcp_client import call_tool
 from praxis.tools.mcp_manifest import load_mcp_server
-from tests.cli.test_tool_children import _kill, _running, _start, _stat
 from tests.conftest import InProcessRunner, PraxisRunner, use_backend, wait_for
 from tests.fakes.openai import FakeOpenAI
 from tests.integration.test_mcp import FAKE_SERVER
+from tests.procs import gone_within, kill, kill_running, running, start_run, stat
 
 linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG; finds processes via /proc"
@@ -109,13 +109,12 @@ def test_the_program_dies_when_its_parent_is_killed(tmp_path: Path) -> None:
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())
     try:
-        assert wait_for(lambda: (_stat(pid) or (0, "", ""))[2] == "sleep", 10)  # exec'd
+        assert wait_for(lambda: (stat(pid) or (0, "", ""))[2] == "sleep", 10)  # exec'd
         parent.kill()
         parent.wait()
-        assert wait_for(lambda: not _running(pid), 2), "the program outlived its parent"
+        assert gone_within(pid, 2), "the program outlived its parent"
     finally:
-        if _running(pid):
-            os.kill(pid, signal.SIGKILL)
+        kill_running(pid)
 
 
 # ---- a server started by Praxis ----
@@ -143,21 +142,15 @@ def _kill_praxis_mid_hold(
     use_backend(runner.data_dir, "openai")
     fake.calls.append(("fake__hold", {"seconds": 90, "with_child": with_child}))
     fake.script("ok", "tool_call")
-    proc = _start(runner, fake)
+    proc = start_run(runner, {**fake.env(), **DAY})
     try:
         assert wait_for(lambda: pid_file.exists() and pid_file.read_text().strip() != "", 90)
         pids = [int(pid) for pid in pid_file.read_text().split()]
         record = json.loads((runner.data_dir / "tool_processes.json").read_text())
         assert [(e["pgid"], e["kind"]) for e in record["children"]] == [(pids[0], "mcp")]
     finally:
-        _kill(proc)
+        kill(proc)
     return pids
-
-
-def _stop(*pids: int) -> None:
-    for pid in pids:
-        if _running(pid):
-            os.kill(pid, signal.SIGKILL)
 
 
 @linux_only
@@ -166,9 +159,9 @@ def test_an_mcp_server_dies_when_praxis_is_killed_mid_call(
 ) -> None:
     (server,) = _kill_praxis_mid_hold(initialized, fake_openai, tmp_path, with_child=False)
     try:
-        assert wait_for(lambda: not _running(server), 2), "the MCP server outlived praxis"
+        assert gone_within(server, 2), "the MCP server outlived praxis"
     finally:
-        _stop(server)
+        kill_running(server)
 
 
 @linux_only
@@ -177,10 +170,10 @@ def test_a_servers_child_is_killed_by_the_next_start(
 ) -> None:
     server, child = _kill_praxis_mid_hold(initialized, fake_openai, tmp_path, with_child=True)
     try:
-        assert wait_for(lambda: not _running(server), 2), "the MCP server outlived praxis"
-        assert _running(child)  # out of the kernel's reach: its parent was the server
+        assert gone_within(server, 2), "the MCP server outlived praxis"
+        assert running(child)  # out of the kernel's reach: its parent was the server
         initialized("run", "--once", env={**fake_openai.env(), **DAY})
-        assert wait_for(lambda: not _running(child), 5), "the leftover group survived"
+        assert gone_within(child, 5), "the leftover group survived"
         assert not (initialized.data_dir / "tool_processes.json").exists()
     finally:
-        _stop(server, child)
+        kill_running(server, child)

@@ -17,8 +17,9 @@ from praxis.config.settings import MemorySettings
 from praxis.memory.store import add_cold_memory
 from praxis.operator.daily_jobs import memory_job
 from praxis.paths import DataDir
-from tests.conftest import InProcessRunner, write_failing_eval
+from tests.conftest import InProcessRunner, use_backend, write_failing_eval
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows
 
 MAX_CHARS = MemorySettings().max_chars
 CONTEXT_MEMORIES = 6  # memories orient puts in a context (reference §7.2)
@@ -29,13 +30,7 @@ def at(hour: int, day: int = 1) -> dict[str, str]:
 
 
 def openai(cli: InProcessRunner) -> None:
-    config = cli.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "openai"'))
-
-
-def rows(cli: InProcessRunner, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(cli.data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
+    use_backend(cli.data_dir, "openai")
 
 
 def prompt_text(body: dict[str, Any]) -> str:
@@ -51,10 +46,10 @@ def test_a_repeated_failure_bumps_one_row_and_resolve_takes_it_out_of_the_prompt
     for hour in (9, 10):
         result = cli("run", "--once", "--task", "tidy the notes", env={**env, **at(hour)})
         assert result.lines()["outcome"] == "eval_failed", result.stdout + result.stderr
-    assert rows(cli, "SELECT id, count FROM do_not_repeat") == [(1, 2)]
-    assert rows(cli, "SELECT id, count, resolved_at FROM known_bugs") == [(1, 2, None)]
+    assert rows(cli.data_dir, "SELECT id, count FROM do_not_repeat") == [(1, 2)]
+    assert rows(cli.data_dir, "SELECT id, count, resolved_at FROM known_bugs") == [(1, 2, None)]
     # Both sessions told the same story: one hot memory (deduplicated by content), flagged.
-    assert rows(cli, "SELECT flags FROM hot_memories") == [('["eval_failed"]',)]
+    assert rows(cli.data_dir, "SELECT flags FROM hot_memories") == [('["eval_failed"]',)]
     statement = "Do not treat tidy the notes as complete until reviewer and eval checks pass"
     cli("run", "--once", "--task", "tidy the notes", env={**env, **at(11)})
     assert statement in prompt_text(fake_openai.requests[-2].json)  # decide's prompt
@@ -72,7 +67,9 @@ def test_a_repeated_failure_bumps_one_row_and_resolve_takes_it_out_of_the_prompt
         assert statement not in text
         assert "tidy the notes -> " not in text
         assert "## do_not_repeat" not in text and "## known_bugs" not in text
-    assert rows(cli, "SELECT count FROM do_not_repeat WHERE resolved_at IS NOT NULL") == [(3,)]
+    assert rows(cli.data_dir, "SELECT count FROM do_not_repeat WHERE resolved_at IS NOT NULL") == [
+        (3,)
+    ]
 
 
 def junk(seed: int, size: int = 5120) -> str:
@@ -103,14 +100,14 @@ def test_ten_sessions_of_junk_do_not_feed_on_themselves(
         assert result.returncode == 0, result.stderr
         grown = journal.stat().st_size - journal_before
         assert grown <= MAX_CHARS + 200 + len(task), (session, grown)
-        hot = rows(cli, "SELECT COUNT(*), MAX(LENGTH(content)) FROM hot_memories")
+        hot = rows(cli.data_dir, "SELECT COUNT(*), MAX(LENGTH(content)) FROM hot_memories")
         assert hot == [(session, hot[0][1])] and hot[0][1] <= MAX_CHARS
         [act] = [
             r.json for r in fake_openai.requests[first:] if "Task context:" in prompt_text(r.json)
         ]
         act_prompts.append(len(prompt_text(act)))
     assert act_prompts[9] - act_prompts[1] <= CONTEXT_MEMORIES * MAX_CHARS, act_prompts
-    [(summary,)] = rows(cli, "SELECT action_summary FROM sessions WHERE id = 10")
+    [(summary,)] = rows(cli.data_dir, "SELECT action_summary FROM sessions WHERE id = 10")
     assert len(summary) > 5000  # the whole reply stays in the session row (forensics)
 
 
@@ -121,7 +118,7 @@ def test_truncated_and_failed_sessions_are_flagged(
     fake_openai.script("ok", "length")
     result = cli("run", "--once", "--task", "write a poem", env={**fake_openai.env(), **at(9)})
     assert result.lines()["outcome"] == "truncated_reply"
-    assert rows(cli, "SELECT flags, origin, session_id FROM hot_memories") == [
+    assert rows(cli.data_dir, "SELECT flags, origin, session_id FROM hot_memories") == [
         ('["truncated"]', "session", 1)
     ]
 
@@ -130,12 +127,14 @@ def test_a_session_that_ends_well_reinforces_what_it_was_given_once(cli: InProce
     added = cli("memory", "add", "The ficus needs water on Mondays", env=at(8))
     assert added.lines()["id"] == "hot-1"
     assert cli("run", "--once", "--task", "water the ficus", env=at(9)).returncode == 0
-    assert rows(cli, "SELECT importance, access_count, last_reinforced FROM hot_memories "
+    assert rows(cli.data_dir, "SELECT importance, access_count, last_reinforced FROM hot_memories "
                 "WHERE id = 1") == [(pytest.approx(0.65), 1, "2026-05-01T09:00:00Z")]  # fmt: skip
-    assert rows(cli, "SELECT COUNT(*) FROM memory_retrievals") == [(0,)]
+    assert rows(cli.data_dir, "SELECT COUNT(*) FROM memory_retrievals") == [(0,)]
     write_failing_eval(cli.data_dir)
     cli("run", "--once", "--task", "water the ficus", env=at(10))
-    assert rows(cli, "SELECT importance FROM hot_memories WHERE id = 1") == [(pytest.approx(0.65),)]
+    assert rows(cli.data_dir, "SELECT importance FROM hot_memories WHERE id = 1") == [
+        (pytest.approx(0.65),)
+    ]
 
 
 def test_a_stale_cold_memory_decays_once_a_day_not_once_a_session(
@@ -148,12 +147,12 @@ def test_a_stale_cold_memory_decays_once_a_day_not_once_a_session(
     for hour in (9, 10, 11):  # 91 days after last_reinforced
         assert cli("run", "--once", "--task", "tidy", env=at(hour)).returncode == 0
     weight = f"SELECT weight FROM cold_memories WHERE id = {stale}"
-    assert rows(cli, weight) == [(pytest.approx(0.97),)]
+    assert rows(cli.data_dir, weight) == [(pytest.approx(0.97),)]
     events = (cli.data_dir / "events.jsonl").read_text()
     assert events.count("memory:decayed") == 1
     assert "Decayed 1 cold memories" in events
     cli("run", "--once", "--task", "tidy", env=at(9, day=2))
-    assert rows(cli, weight) == [(pytest.approx(0.97 * 0.97),)]
+    assert rows(cli.data_dir, weight) == [(pytest.approx(0.97 * 0.97),)]
     status = cli("status", env=at(10, day=2)).lines()
     assert status["memory_decay"] == "2026-05-02T09:00:00Z decayed=1"
 
@@ -173,7 +172,7 @@ def test_the_daily_memory_job_runs_once_a_day_across_restarts(
 
     assert job("2026-05-20T08:00:00Z") is not None
     assert job("2026-05-20T20:00:00Z") is None
-    assert rows(cli, "SELECT COUNT(*) FROM cold_memories") == [(1,)]
+    assert rows(cli.data_dir, "SELECT COUNT(*) FROM cold_memories") == [(1,)]
     record = json.loads((cli.data_dir / "daily_jobs.json").read_text())["memory"]
     assert record == {
         "day": "2026-05-20",
@@ -190,6 +189,6 @@ def test_the_daemon_runs_the_daily_memory_job(cli: InProcessRunner) -> None:
     result = cli("run", "--interval-minutes", "60", "--max-sessions", "1", env=at(9, day=20))
     assert result.returncode == 0, result.stderr
     assert "memory" in json.loads((cli.data_dir / "daily_jobs.json").read_text())
-    assert rows(cli, "SELECT content FROM cold_memories") == [("An April note",)]
+    assert rows(cli.data_dir, "SELECT content FROM cold_memories") == [("An April note",)]
     status = cli("status", env=at(10, day=20)).lines()
     assert status["memory_consolidation"].startswith("2026-05-20T09:00:00Z moved=1 ")

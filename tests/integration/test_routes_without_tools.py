@@ -21,7 +21,7 @@ from praxis.providers.base import CompletionRequest, Message, Provider, ToolCall
 from praxis.providers.factory import build_provider
 from praxis.providers.spend import CallLedger
 from praxis.providers.tool_support import FILE_NAME
-from tests.conftest import PraxisRunner
+from tests.conftest import PraxisRunner, use_backend
 from tests.fakes.anthropic import FakeAnthropic
 from tests.fakes.base import FakeServer
 from tests.fakes.ollama import FakeOllama
@@ -224,8 +224,7 @@ def test_a_non_bool_tools_key_is_a_config_error(tmp_path: Path) -> None:
 def test_doctor_names_the_routes_without_tools(
     initialized: PraxisRunner, fake_ollama: FakeOllama
 ) -> None:
-    config = initialized.data_dir / "praxis.toml"
-    config.write_text(config.read_text().replace('backend = "stub"', 'backend = "router"'))
+    use_backend(initialized.data_dir, "router")
     toml = _route_toml("ollama", fake_ollama).replace("gemma3:270m", "qwen3:4b")
     toml += _route_toml("ollama", fake_ollama, "tools = false")
     initialized.data_dir.joinpath("providers.toml").write_text(toml)

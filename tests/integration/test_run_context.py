@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,58 +14,28 @@ from praxis.ask.service import ask
 from praxis.errors import BudgetExceeded
 from praxis.loop.session import run_once
 from praxis.loop.tool_loop import NO_TOOLS_NOTE
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
-from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
+from praxis.providers.base import Reply
 from praxis.providers.router import Router
-from praxis.providers.spend import CallLedger
-from praxis.providers.stub import StubProvider, stub_text
+from praxis.providers.stub import StubProvider
 from tests.conftest import InProcessRunner
+from tests.providers import StubLike
 
 DAY = {"PRAXIS_FIXED_NOW": "2026-05-01T12:00:00Z"}
 
 
-class FreeModel:
-    """Answers like the stub under another name; whether it is metered is the test's choice."""
-
-    name = "free-model"
-    model = "free-1"
-    supports_tools = False
-
-    def __init__(self, metered: bool) -> None:
-        self.metered = metered
-        self.calls = 0
-
-    def complete(
-        self,
-        request: CompletionRequest,
-        ledger: CallLedger | None = None,
-        on_text: Callable[[str], None] | None = None,
-    ) -> Reply:
-        attempt = Attempt(request.phase, self.name, self.model, True, 10, 5)
-        if ledger is not None:
-            ledger.check(10 + request.max_output_tokens, 0)
-            ledger.record(attempt)
-        self.calls += 1  # made: its limits let it through
-        return Reply(stub_text(request), self.name, self.model, Usage(10, 5), (attempt,), (), "end")
-
-
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Praxis:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", DAY["PRAXIS_FIXED_NOW"])
-    data_dir = DataDir(tmp_path / "data")
-    initialize(data_dir, "Praxis", "UTC", 2)
-    budgets = data_dir.budgets_toml
+def app(app: Praxis) -> Praxis:
+    budgets = app.data_dir.budgets_toml
     # A daily cap smaller than one call's worst case: only a metered provider is held to it.
     budgets.write_text(budgets.read_text().replace("max_tokens = 1000000", "max_tokens = 50", 1))
-    return Praxis(data_dir)
+    return app
 
 
 def test_only_a_metered_provider_is_held_to_the_period_limits(app: Praxis) -> None:
-    free = FreeModel(metered=False)
+    free = StubLike(metered=False)
     assert run_once(app, force=True, provider=free).outcome == "goal_selected"
     assert free.calls == 2
-    metered = FreeModel(metered=True)
+    metered = StubLike(metered=True)
     blocked = run_once(app, force=True, task="tidy notes", provider=metered)
     assert blocked.outcome == "budget_exhausted"
     assert blocked.summary.startswith("daily budget blocked:")
@@ -76,15 +45,15 @@ def test_only_a_metered_provider_is_held_to_the_period_limits(app: Praxis) -> No
 def test_the_no_tools_note_is_for_metered_models_only(app: Praxis) -> None:
     budgets = app.data_dir.budgets_toml
     budgets.write_text(budgets.read_text().replace("max_tokens = 50", "max_tokens = 1000000", 1))
-    quiet = run_once(app, force=True, task="one", provider=FreeModel(metered=False))
+    quiet = run_once(app, force=True, task="one", provider=StubLike(metered=False))
     assert NO_TOOLS_NOTE not in quiet.summary
-    noted = run_once(app, force=True, task="two", provider=FreeModel(metered=True))
+    noted = run_once(app, force=True, task="two", provider=StubLike(metered=True))
     assert f"({NO_TOOLS_NOTE})" in noted.summary
 
 
 def test_ask_meters_by_declaration(app: Praxis) -> None:
     def asked(metered: bool) -> Reply:
-        return ask(app.config, app.data_dir, ["hi"], [], "reject", FreeModel(metered)).reply
+        return ask(app.config, app.data_dir, ["hi"], [], "reject", StubLike(metered)).reply
 
     assert asked(False).text  # offline path: the ask budget only, the database untouched
     assert not app.database_file.with_name("praxis.db-wal").exists()

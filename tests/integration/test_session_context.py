@@ -6,64 +6,28 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from praxis.app import Praxis
 from praxis.loop.session import run_once
-from praxis.operator.init import initialize
-from praxis.paths import DataDir
-from praxis.providers.base import Attempt, CompletionRequest, Reply, Usage
-from praxis.providers.spend import CallLedger
-from praxis.providers.stub import StubProvider
-
-
-class RecordingProvider:
-    """A Provider that answers like the stub and keeps every request it receives."""
-
-    name = "recorder"
-    model = "recorder-1"
-    supports_tools = False  # answers like the stub
-    metered = True  # spends like a real model (period limits apply)
-
-    def __init__(self) -> None:
-        self.requests: list[CompletionRequest] = []
-        self._stub = StubProvider()
-
-    def complete(
-        self,
-        request: CompletionRequest,
-        ledger: CallLedger | None = None,
-        on_text: Callable[[str], None] | None = None,
-    ) -> Reply:
-        self.requests.append(request)
-        text = self._stub.complete(request).text
-        attempt = Attempt(request.phase, self.name, self.model, True, 10, 5)
-        if ledger is not None:
-            ledger.check(10 + request.max_output_tokens, 0)
-            ledger.record(attempt)
-        return Reply(text, self.name, self.model, Usage(10, 5), (attempt,))
+from tests.providers import StubLike
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Praxis:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", "2026-05-01T12:00:00Z")
-    data_dir = DataDir(tmp_path / "data")
-    initialize(data_dir, "Praxis", "UTC", 2)
-    identity = data_dir.identity_md
+def app(app: Praxis) -> Praxis:
+    identity = app.data_dir.identity_md
     identity.write_text(
         identity.read_text().replace(
             "- No hard limits recorded yet.",
             "- Never email the landlord without asking (marker-7731).",
         )
     )
-    return Praxis(data_dir)
+    return app
 
 
 def test_decide_and_act_receive_the_context(app: Praxis) -> None:
-    provider = RecordingProvider()
+    provider = StubLike()
     result = run_once(app, force=True, provider=provider)
     assert result.outcome == "goal_selected"
     phases = [r.phase for r in provider.requests]
@@ -98,7 +62,7 @@ def test_context_stays_within_a_small_budget(app: Praxis) -> None:
     (app.data_dir.file("PATTERNS.md")).write_text(
         "# Patterns\n\n" + "- a long pattern line\n" * 2000
     )
-    provider = RecordingProvider()
+    provider = StubLike()
     run_once(app, force=True, provider=provider)
     budget = round(400 * 0.8)
     for request in provider.requests:
@@ -106,8 +70,8 @@ def test_context_stays_within_a_small_budget(app: Praxis) -> None:
 
 
 def test_repeated_reads_avoided_across_sessions(app: Praxis) -> None:
-    run_once(app, force=True, provider=RecordingProvider())
-    second = RecordingProvider()
+    run_once(app, force=True, provider=StubLike())
+    second = StubLike()
     run_once(app, force=True, task="tidy notes", provider=second)
     state = json.loads(app.state_file.read_text())
     assert state["repeated_reads_avoided"] >= 2

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +24,10 @@ NOW = "2026-03-04T05:06:07Z"
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Praxis]:
-    monkeypatch.setenv("PRAXIS_FIXED_NOW", NOW)
-    data = DataDir(tmp_path / "d")
-    initialize(data, "Praxis", "UTC", 2)  # default [tools.shell]: ls, echo, pwd, wc are safe
-    praxis = Praxis(data)
-    data.workspace_dir.mkdir()
-    yield praxis
-    praxis.close()
+def app(app: Praxis) -> Praxis:
+    """The default [tools.shell]: ls, echo, pwd, wc are safe."""
+    app.data_dir.workspace_dir.mkdir()
+    return app
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from praxis.storage import attempts as ledger_rows
 from praxis.storage.db import open_database
 from tests.conftest import InProcessRunner, PraxisRunner, praxis_executable, use_backend, wait_for
 from tests.fakes.openai import FakeOpenAI
+from tests.records import rows as db_rows
 
 NOW = "2026-05-01T12:00:00Z"
 DAY = {"PRAXIS_FIXED_NOW": NOW}
@@ -175,11 +176,6 @@ def _openai(data_dir: Path, daily_tokens: int | None = None) -> None:
         budgets.write_text(text)
 
 
-def _db_rows(data_dir: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(data_dir / "praxis.db") as conn:
-        return [tuple(r) for r in conn.execute(sql)]
-
-
 def test_negative_token_counts_from_a_provider_do_not_lower_recorded_spend(
     cli: InProcessRunner, fake_openai: FakeOpenAI
 ) -> None:
@@ -188,7 +184,7 @@ def test_negative_token_counts_from_a_provider_do_not_lower_recorded_spend(
     env = {**fake_openai.env(), **DAY}
     result = cli("ask", "hi", env=env)
     assert result.returncode == 0, result.stderr
-    [(tokens, estimate, note)] = _db_rows(
+    [(tokens, estimate, note)] = db_rows(
         cli.data_dir,
         "SELECT input_tokens + output_tokens, estimate_tokens, settle_note FROM provider_attempts",
     )
@@ -207,18 +203,18 @@ def test_session_attempts_are_written_as_they_happen_and_attached_once(
     # A real process: PRAXIS_CRASH_AT kills it (-9).
     crashed = initialized.subprocess("run", "--once", env={**env, "PRAXIS_CRASH_AT": "decide:mid"})
     assert crashed.returncode == -signal.SIGKILL
-    rows = _db_rows(initialized.data_dir, "SELECT phase, state, session_id FROM provider_attempts")
+    rows = db_rows(initialized.data_dir, "SELECT phase, state, session_id FROM provider_attempts")
     assert rows == [("decide", "settled", None)]  # in the ledger before the session ends
     done = initialized("run", "--once", env=env)
     assert done.returncode == 0, done.stderr
-    rows = _db_rows(
+    rows = db_rows(
         initialized.data_dir, "SELECT phase, state, session_id FROM provider_attempts ORDER BY id"
     )
     # decide was re-sent on resume (its reply was never saved in the state): both are billed.
     assert len(rows) == len(fake_openai.requests) == 3
     assert [r[0] for r in rows] == ["decide", "decide", "act"]
     assert {(r[1], r[2]) for r in rows} == {("settled", 1)}
-    assert _db_rows(initialized.data_dir, "SELECT COUNT(*), MIN(session_id) FROM token_ledger") == [
+    assert db_rows(initialized.data_dir, "SELECT COUNT(*), MIN(session_id) FROM token_ledger") == [
         (3, 1)
     ]
 
@@ -230,7 +226,7 @@ def test_canary_probes_are_reserved_and_settled(
     fake_openai.text = "PraxisCanaryReady"
     result = cli("canary", "run", env={**fake_openai.env(), **DAY})
     assert result.returncode == 0, result.stderr
-    [(phase, state, tokens, estimate)] = _db_rows(
+    [(phase, state, tokens, estimate)] = db_rows(
         cli.data_dir,
         "SELECT phase, state, input_tokens + output_tokens, estimate_tokens FROM provider_attempts",
     )
@@ -317,7 +313,7 @@ def race(runner: PraxisRunner, fake: FakeOpenAI, daily_cap: int) -> tuple[int, i
     for proc in procs:
         proc.communicate(timeout=120)
         assert proc.returncode in (0, 1)
-    [(spent, rows)] = _db_rows(
+    [(spent, rows)] = db_rows(
         runner.data_dir,
         "SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COUNT(*) FROM provider_attempts "
         "WHERE COALESCE(error_class, '') != 'frozen'",

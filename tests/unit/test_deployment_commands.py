@@ -16,6 +16,7 @@ import click
 import pytest
 
 from praxis.cli.root import COMMANDS, cli, is_planned
+from tests.dockerfile import DOCKERFILE, dockerfile_instructions
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"praxis-init", "praxis-run", "praxis-status", "praxis-daemon"}
@@ -321,18 +322,6 @@ def test_compose_daemon_runs_the_daemon_and_restarts_unless_stopped() -> None:
     assert daemon["restart"] == "unless-stopped"
 
 
-def _instructions() -> list[tuple[str, str]]:
-    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    logical = re.sub(r"\\\n", " ", "\n".join(lines))
-    result = []
-    for line in logical.splitlines():
-        parts = line.strip().split(None, 1)
-        if parts:
-            result.append((parts[0].upper(), parts[1] if len(parts) > 1 else ""))
-    return result
-
-
 def _exec_form(value: str) -> list[str] | None:
     import json
 
@@ -344,7 +333,7 @@ def _exec_form(value: str) -> list[str] | None:
 
 
 def test_dockerfile_praxis_commands_exist() -> None:
-    instructions = _instructions()
+    instructions = dockerfile_instructions(DOCKERFILE.read_text(encoding="utf-8"))
     entrypoint = [_exec_form(v) for k, v in instructions if k == "ENTRYPOINT"][-1]
     assert entrypoint == ["praxis"]
     cmd = [_exec_form(v) for k, v in instructions if k == "CMD"][-1]

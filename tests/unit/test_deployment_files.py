@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.dockerfile import dockerfile_instructions
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "check-heartbeat.sh"
 USAGE = "usage: check-heartbeat.sh <data-dir> [max-age-seconds]"
@@ -143,20 +145,8 @@ def test_compose_parses_as_yaml_when_pyyaml_is_available() -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _instructions(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) per logical line: continuations joined, comments dropped."""
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    logical = re.sub(r"\\\n", " ", "\n".join(lines))
-    result = []
-    for line in logical.splitlines():
-        parts = line.strip().split(None, 1)
-        if parts:
-            result.append((parts[0].upper(), " ".join(parts[1].split()) if len(parts) > 1 else ""))
-    return result
-
-
 def test_dockerfile_runs_as_a_non_root_user_with_a_build_time_uid() -> None:
-    instructions = _instructions(_read("Dockerfile"))
+    instructions = dockerfile_instructions(_read("Dockerfile"))
     args = dict(
         value.split("=", 1) for kind, value in instructions if kind == "ARG" and "=" in value
     )
@@ -172,7 +162,7 @@ def test_dockerfile_runs_as_a_non_root_user_with_a_build_time_uid() -> None:
 
 def test_dockerfile_data_dir_healthcheck_and_entrypoint() -> None:
     text = _read("Dockerfile")
-    instructions = _instructions(text)
+    instructions = dockerfile_instructions(text)
     assert "python:3.11-slim" in text
     assert ("VOLUME", "/var/lib/praxis") in instructions
     assert ("WORKDIR", "/var/lib/praxis") in instructions

@@ -127,24 +127,42 @@ def test_add_goal_with_metadata(tmp_path: Path) -> None:
     )
 
 
-def test_add_goal_adds_a_missing_final_newline_only(tmp_path: Path) -> None:
-    path = write(tmp_path, "# Goals\n- [ ] G-009: last")
-    goal, _ = add_goal(path, "Next")
-    assert goal.id == "G-010"
-    assert read(path) == "# Goals\n- [ ] G-009: last\n- [ ] G-010: Next\n"
-
-
-def test_add_goal_follows_crlf_files(tmp_path: Path) -> None:
-    path = write(tmp_path, "# Goals\r\n- [ ] G-1: a\r\n")
-    add_goal(path, "b", parent="G-1")
-    assert read(path) == "# Goals\r\n- [ ] G-1: a\r\n- [ ] G-002: b\r\n  parent: G-1\r\n"
-
-
-def test_add_goal_to_an_empty_file_writes_a_heading(tmp_path: Path) -> None:
-    path = write(tmp_path, "")
-    goal, _ = add_goal(path, "First")
-    assert goal.id == "G-001"
-    assert read(path) == "# Goals\n\n- [ ] G-001: First\n"
+@pytest.mark.parametrize(
+    ("before", "title", "parent", "goal_id", "after"),
+    [
+        pytest.param(
+            "# Goals\n- [ ] G-009: last",
+            "Next",
+            None,
+            "G-010",
+            "# Goals\n- [ ] G-009: last\n- [ ] G-010: Next\n",
+            id="adds_a_missing_final_newline_only",
+        ),
+        pytest.param(
+            "# Goals\r\n- [ ] G-1: a\r\n",
+            "b",
+            "G-1",
+            "G-002",
+            "# Goals\r\n- [ ] G-1: a\r\n- [ ] G-002: b\r\n  parent: G-1\r\n",
+            id="follows_crlf_files",
+        ),
+        pytest.param(
+            "",
+            "First",
+            None,
+            "G-001",
+            "# Goals\n\n- [ ] G-001: First\n",
+            id="empty_file_gets_a_heading",
+        ),
+    ],
+)
+def test_add_goal_keeps_the_files_line_endings(
+    tmp_path: Path, before: str, title: str, parent: str | None, goal_id: str, after: str
+) -> None:
+    path = write(tmp_path, before)
+    goal, _ = add_goal(path, title, parent=parent)
+    assert goal.id == goal_id
+    assert read(path) == after
 
 
 def test_add_goal_reuses_an_exact_title(tmp_path: Path) -> None:

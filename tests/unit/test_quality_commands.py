@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -17,31 +16,7 @@ from praxis.quality.commands import (
     failure_finding,
     run_check,
 )
-
-
-def _alive(pid: int) -> bool:
-    """True while `pid` runs; a zombie (killed, not yet reaped by init) counts as gone."""
-    stat = Path(f"/proc/{pid}/stat")
-    if sys.platform.startswith("linux"):
-        try:
-            state = stat.read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return False
-        return state not in ("Z", "X")
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _wait_gone(pid: int, seconds: float = 2.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not _alive(pid):
-            return True
-        time.sleep(0.02)
-    return False
+from tests.procs import gone_within
 
 
 def test_passing_command(tmp_path: Path) -> None:
@@ -85,7 +60,7 @@ def test_timeout_kills_the_shell_and_background_children(tmp_path: Path) -> None
     assert time.monotonic() - started < 3
     assert outcome.timed_out and not outcome.ok and outcome.exit_code is None
     child = int((tmp_path / "child.pid").read_text())
-    assert _wait_gone(child)
+    assert gone_within(child, 2)
 
 
 def test_background_child_does_not_outlive_a_finished_check(tmp_path: Path) -> None:
@@ -93,7 +68,7 @@ def test_background_child_does_not_outlive_a_finished_check(tmp_path: Path) -> N
     outcome = run_check("sleep 30 & echo $! > child.pid; echo started", tmp_path, 10)
     assert outcome.ok and outcome.output_tail == "started\n"
     assert time.monotonic() - started < 3
-    assert _wait_gone(int((tmp_path / "child.pid").read_text()))
+    assert gone_within(int((tmp_path / "child.pid").read_text()), 2)
 
 
 def test_output_is_capped_to_the_tail(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,17 +10,11 @@ import pytest
 from praxis.errors import UsageError
 from praxis.paths import DataDir
 from praxis.quality.evals import SKIPPED_TEXT, EvalSummary, run_evals
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    dd = DataDir(tmp_path / "data")
-    dd.evals_dir.mkdir(parents=True)
-    return dd
+from tests.conftest import write_json
 
 
 def _eval(dd: DataDir, eval_id: str, commands: list[str], **extra: Any) -> Path:
-    body: dict[str, Any] = {
+    body = {
         "id": eval_id,
         "name": f"Eval {eval_id}",
         "when": "always",
@@ -32,10 +25,7 @@ def _eval(dd: DataDir, eval_id: str, commands: list[str], **extra: Any) -> Path:
         "verify_with": "shell",
         "commands": commands,
     }
-    body.update(extra)
-    path = dd.evals_dir / f"{eval_id}.json"
-    path.write_text(json.dumps(body))
-    return path
+    return write_json(dd.evals_dir / f"{eval_id}.json", body, **extra)
 
 
 def _by_id(summary: EvalSummary) -> dict[str, tuple[str, str]]:

@@ -10,26 +10,17 @@ import pytest
 
 from praxis.paths import DataDir
 from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    dd = DataDir(tmp_path / "data")
-    dd.criteria_dir.mkdir(parents=True)
-    return dd
+from tests.conftest import write_json
 
 
 def _criteria(dd: DataDir, goal_id: str, commands: list[str], **extra: Any) -> Path:
-    body: dict[str, Any] = {
+    body = {
         "goal_id": goal_id,
         "done_when": ["it works"],
         "verify_with": "shell",
         "commands": commands,
     }
-    body.update(extra)
-    path = dd.criteria_dir / f"{goal_id}.json"
-    path.write_text(json.dumps(body))
-    return path
+    return write_json(dd.criteria_dir / f"{goal_id}.json", body, **extra)
 
 
 def test_no_goal_is_skipped(data_dir: DataDir) -> None:
