@@ -156,32 +156,39 @@ def _forms(secret: str) -> tuple[str, ...]:
 
 
 # A streamed word is held back whole, up to this many characters, while it could still grow into
-# a key shape: it has a digit in it (a bot token), holds a shape's literal, or ends with the start
-# of one where the shape may begin (after a non-alphanumeric character; anywhere for the upper-case
-# `…_TOKEN=` names). Shapes that span whitespace (`Authorization: Bearer …`, PEM) are not held.
+# a key shape: it has a digit in it (a bot token), ends with an upper-case name (`OPENAI_API` may
+# still become `OPENAI_API_KEY=…`), holds a shape's literal, or ends with the start of one where
+# the shape may begin: anywhere in the word for the shapes with no boundary before them (`/bot…`,
+# `authorization`, `x-api-key`) and for upper-case literals, else after a non-alphanumeric
+# character. Shapes that span whitespace (`Authorization: Bearer …`, PEM) are not held.
 MAX_WORD_HOLD = 512
 
 
 @functools.cache
 def _word_literals() -> tuple[tuple[str, ...], tuple[frozenset[str], ...], int]:
-    """The shape literals a word can hold (case-sensitive ones, then the lower-cased ones of the
-    case-insensitive shapes); the proper starts of those literals (upper-case ones, case-sensitive
-    ones, lower-cased ones); the longest start. Built at the first streamed piece, not at import."""
-    exact: list[str] = []
-    folded: list[str] = []
+    """The shape literals a word can hold (those of case-insensitive shapes lower-cased); the
+    proper starts of those literals in four tables: case-sensitive and lower-cased starts that may
+    begin anywhere in a word, then case-sensitive and lower-cased ones that begin only after a
+    non-alphanumeric character (the shape's regex starts with a boundary); the longest start.
+    Built at the first streamed piece, not at import."""
+    literals: list[str] = []
+    groups: tuple[list[str], ...] = ([], [], [], [])
     for trigger, source, _ in _SHAPES:
-        if not callable(trigger):
-            for literal in trigger:
-                if not any(char.isspace() for char in literal):
-                    (folded if source.startswith("(?i)") else exact).append(literal)
-    folded = [literal.lower() for literal in folded]
-
-    def starts(literals: list[str]) -> frozenset[str]:
-        return frozenset(lit[:k] for lit in literals for k in range(1, len(lit)))
-
-    upper = starts([lit for lit in exact if lit.isupper()])
-    tables = (upper, starts(exact), starts(folded))
-    return (*exact, *folded), tables, max(map(len, tables[1] | tables[2]))
+        if callable(trigger):
+            continue
+        folded = source.startswith("(?i)")
+        bounded = source.removeprefix("(?i)").startswith((r"\b", "(?<!"))
+        for literal in trigger:
+            if any(char.isspace() for char in literal):
+                continue
+            anywhere = not bounded or literal.isupper()  # upper-case: inside a name, `…_TOKEN=`
+            literal = literal.lower() if folded else literal
+            literals.append(literal)
+            groups[(0 if anywhere else 2) + (1 if folded else 0)].append(literal)
+    tables = tuple(
+        frozenset(lit[:k] for lit in group for k in range(1, len(lit))) for group in groups
+    )
+    return tuple(literals), tables, max(len(start) for table in tables for start in table)
 
 
 class StreamRedactor:
@@ -252,11 +259,16 @@ def _word_hold_start(text: str) -> int:
 def _may_grow_into_shape(word: str, lowered: str) -> bool:
     if any(char.isdigit() for char in word):
         return True
-    literals, (upper, exact, folded), longest = _word_literals()
+    if re.search(r"\b[A-Z][A-Z0-9_]*\Z", word):  # a name that may still become `NAME_TOKEN=`
+        return True
+    literals, (exact, folded, exact_bounded, folded_bounded), longest = _word_literals()
     if any(lit in word or lit in lowered for lit in literals):
         return True
     for k in range(1, min(len(word), longest) + 1):
+        end, lowered_end = word[-k:], lowered[-k:]
+        if end in exact or lowered_end in folded:
+            return True
         at_boundary = k == len(word) or not word[-k - 1].isalnum()
-        if word[-k:] in upper or (at_boundary and (word[-k:] in exact or lowered[-k:] in folded)):
+        if at_boundary and (end in exact_bounded or lowered_end in folded_bounded):
             return True
     return False

@@ -65,7 +65,11 @@ def tools_register(ctx: click.Context, /, command: str | None, **options: Any) -
     from praxis.report import Report
     from praxis.tools.service import NewTool, register_tool
 
-    tool = NewTool(**options, command=shlex.split(command) if command else ())
+    try:
+        argv = shlex.split(command) if command else []
+    except ValueError as exc:  # an unbalanced quote: bad input, exit 2
+        raise click.BadParameter(f"not a command line ({exc})", param_hint="'--command'") from None
+    tool = NewTool(**options, command=argv)
     path = register_tool(app(ctx), tool)
     emit(Report().add("tool", "registered").add("name", tool.name).add("manifest", path))
 

@@ -13,8 +13,6 @@ from praxis.memory.text import content_hash
 
 __all__ = ["Memory", "add_cold_memory", "add_hot_memory", "content_hash", "get_memory"]
 
-TIERS = ("hot", "cold")
-
 
 @dataclass(frozen=True)
 class Memory:
@@ -258,12 +256,3 @@ def delete_memory(conn: sqlite3.Connection, tier: str, memory_id: int) -> bool:
                     (dumps(kept), row["id"]),
                 )
     return removed > 0
-
-
-def count(conn: sqlite3.Connection, tier: str) -> int:
-    table = "hot_memories" if tier == "hot" else "cold_memories"
-    return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
-
-
-def count_flagged(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT COUNT(*) FROM hot_memories WHERE flags != '[]'").fetchone()[0])
