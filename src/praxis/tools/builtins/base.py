@@ -53,11 +53,14 @@ def no_approval(arguments: Arguments, settings: Settings) -> bool:
 
 
 def builtin_tool(
-    name: str, parameters: Schema, impl: ToolFunction, requires_approval: ApprovalRule = no_approval
+    name: str,
+    description: str,
+    parameters: Schema,
+    impl: ToolFunction,
+    requires_approval: ApprovalRule = no_approval,
 ) -> BuiltinTool:
-    """The tool `impl` implements: its docstring is the description the model is shown (as in
-    llm and pydantic-ai), and it runs behind argument validation (`guarded`)."""
-    description = one_line(impl.__doc__ or "")
+    """The tool `impl` implements, run behind argument validation (`guarded`). The description
+    the model is shown is a string of its own, not `impl`'s docstring: `python -OO` drops those."""
     return BuiltinTool(
         name, description, parameters, requires_approval, guarded(name, parameters, impl)
     )

@@ -47,10 +47,16 @@ def cap_text(text: str, cap: int = OUTPUT_CAP_BYTES) -> str:
     return f"{shown}\n[truncated: showing the first {cap} of {len(data)} bytes]"
 
 
+# What the model is shown for this tool.
+DESCRIPTION = (
+    "Read a text file in the Praxis data dir: a root markdown file (IDENTITY.md, GOALS.md, "
+    "JOURNAL.md, ...) or a file under goals/, learning/, workspace/ or evals/. A file that "
+    "has not changed since it was last read returns a short summary instead."
+)
+
+
 def _read(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    """Read a text file in the Praxis data dir: a root markdown file (IDENTITY.md, GOALS.md,
-    JOURNAL.md, ...) or a file under goals/, learning/, workspace/ or evals/. A file that has not
-    changed since it was last read returns a short summary instead."""
+    """The file-read call."""
     from praxis.context.anatomy import tracked_read
     from praxis.tools.policy import normalise, resolve_for_read
 
@@ -76,4 +82,4 @@ def _read(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(True, cap_text(read.content), f"file-read {rel} ({size} bytes)")
 
 
-FILE_READ = builtin_tool(NAME, SCHEMA, _read)
+FILE_READ = builtin_tool(NAME, DESCRIPTION, SCHEMA, _read)

@@ -23,9 +23,15 @@ SCHEMA = object_schema(
 )
 
 
+# What the model is shown for this tool.
+DESCRIPTION = (
+    "Report that the goal this session is working on is finished, with evidence. The goal is "
+    "marked done only if reflect's checks (criteria, evals) pass."
+)
+
+
 def _complete(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    """Report that the goal this session is working on is finished, with evidence. The goal is
-    marked done only if reflect's checks (criteria, evals) pass."""
+    """The goal-complete call."""
     from praxis.identity.goals import load_goals
 
     goal_id = str(arguments["goal_id"])
@@ -50,4 +56,4 @@ def _complete(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     )
 
 
-GOAL_COMPLETE = builtin_tool(NAME, SCHEMA, _complete)
+GOAL_COMPLETE = builtin_tool(NAME, DESCRIPTION, SCHEMA, _complete)

@@ -56,9 +56,15 @@ def _service(ctx: ToolContext) -> MemoryService:
     return MemoryService(ctx.conn, ctx.settings.memory, ctx.settings.instance.timezone)
 
 
+# What the model is shown for this tool.
+SEARCH_DESCRIPTION = (
+    "Search Praxis's hot and cold memories (full-text, best matches first). Returns lines `- "
+    "[#id tier] text`."
+)
+
+
 def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    """Search Praxis's hot and cold memories (full-text, best matches first). Returns lines
-    `- [#id tier] text`."""
+    """The memory-search call."""
     query = str(arguments["query"])
     limit = int(arguments.get("limit", SEARCH_DEFAULT_LIMIT))
     hits = _service(ctx).search(query, ctx.now, limit)
@@ -70,9 +76,15 @@ def _search(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(True, "\n".join(lines), summary)
 
 
+# What the model is shown for this tool.
+WRITE_DESCRIPTION = (
+    "Remember a short fact or lesson as a hot memory (tagged `tool`; long text is cut). "
+    "Writing the same text again returns the existing memory."
+)
+
+
 def _write(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    """Remember a short fact or lesson as a hot memory (tagged `tool`; long text is cut). Writing
-    the same text again returns the existing memory."""
+    """The memory-write call."""
     # A model may echo a key it saw; memories are shown back in every later context. The text
     # is model output: the service cleans it and cuts it to memory.max_chars.
     text = redact(str(arguments["text"])).strip()
@@ -92,5 +104,5 @@ def _write(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     )
 
 
-MEMORY_SEARCH = builtin_tool("memory-search", SEARCH_SCHEMA, _search)
-MEMORY_WRITE = builtin_tool("memory-write", WRITE_SCHEMA, _write)
+MEMORY_SEARCH = builtin_tool("memory-search", SEARCH_DESCRIPTION, SEARCH_SCHEMA, _search)
+MEMORY_WRITE = builtin_tool("memory-write", WRITE_DESCRIPTION, WRITE_SCHEMA, _write)

@@ -208,9 +208,15 @@ def _workspace(ctx: ToolContext) -> Path:
     return workspace
 
 
+# What the model is shown for this tool.
+DESCRIPTION = (
+    "Run one allow-listed program (argv list, no shell syntax) in the workspace/ directory. "
+    "Returns its exit code and output (stdout and stderr, capped)."
+)
+
+
 def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
-    """Run one allow-listed program (argv list, no shell syntax) in the workspace/ directory.
-    Returns its exit code and output (stdout and stderr, capped)."""
+    """The shell call."""
     from praxis.quality.commands import child_environment as known_secret_environment
 
     # The same rules the request passed, again now: the workspace may have changed since.
@@ -240,4 +246,4 @@ def _run(ctx: ToolContext, arguments: Arguments) -> ToolOutcome:
     return ToolOutcome(result.exit_code == 0, output, f"shell {command} -> exit {result.exit_code}")
 
 
-SHELL = builtin_tool(NAME, SCHEMA, _run, requires_approval)
+SHELL = builtin_tool(NAME, DESCRIPTION, SCHEMA, _run, requires_approval)
