@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from praxis import clock
 from praxis.errors import PraxisError, UsageError
 from praxis.loop.conversation_store import StoredMessage
 
@@ -48,6 +49,7 @@ def latest(conn: sqlite3.Connection, db_label: str) -> SessionForensics:
 
 
 def by_started_at(conn: sqlite3.Connection, started_at: str) -> SessionForensics:
+    clock.parse_timestamp(started_at)  # not a timestamp at all is bad input (exit 2)
     return _load(conn, "session_started_at = ?", started_at, started_at)
 
 

@@ -30,9 +30,9 @@ def _find(goals: Sequence[Goal], goal_id: str) -> Goal:
     for goal in goals:
         if goal.id == goal_id:
             return goal
+    shown = goal_id if goal_id.strip() else repr(goal_id)  # a blank id is shown as ''
     raise UsageError(
-        f"unknown goal id {goal_id} in GOALS.md",
-        "run `praxis goals list` to see the goal ids",
+        f"unknown goal id {shown} in GOALS.md", "run `praxis goals list` to see the goal ids"
     )
 
 
