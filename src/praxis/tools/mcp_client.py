@@ -207,10 +207,10 @@ async def _session(
 
     environment = child_environment(spec)
     launch = Launch(spec, environment, cwd)  # through praxis.child_exec: it dies with Praxis
-    params = StdioServerParameters(
-        command=launch.argv[0], args=launch.argv[1:], env=environment, cwd=cwd
-    )
     try:
+        params = StdioServerParameters(
+            command=launch.argv[0], args=launch.argv[1:], env=environment, cwd=cwd
+        )
         with anyio.fail_after(spec.timeout_seconds):
             async with Client(stdio_client(params, errlog=errlog)) as client:
                 launch.record()
