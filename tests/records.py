@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+
+def file_digests(root: Path) -> dict[str, str]:
+    """Every file under `root` (relative name → sha256): what "changed nothing" compares."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def rows(data_dir: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from praxis import clock, env
 from praxis.config.loader import Config, database_path, load_config, state_path
-from praxis.errors import DataDirError
+from praxis.errors import DataDirError, StorageError
 from praxis.paths import DataDir, resolve_data_dir
 from praxis.redact import register_secrets
 
@@ -23,6 +23,7 @@ DASHBOARD_TOKEN_FILE = "dashboard.token"
 class Praxis:
     def __init__(self, data_dir: DataDir) -> None:
         self.data_dir = data_dir
+        self.db_read_only = False  # set when `db` had to open the database read-only
         if data_dir.root.is_dir():
             env.load_dotenv(data_dir.dotenv)
 
@@ -71,7 +72,39 @@ class Praxis:
                 f"database file {path} does not exist",
                 f"run `praxis --data-dir {self.data_dir.root} init` to create it",
             )
-        return open_database(path, clock.now_text())
+        try:
+            return open_database(path, clock.now_text())
+        except StorageError:
+            from praxis.io_errors import write_refusal
+
+            if write_refusal(path.parent) is None and write_refusal(path) is None:
+                raise
+        # A data dir this process cannot write (a read-only mount, another user's dir): commands
+        # that only read still answer; a write fails at its first transaction with the same
+        # read-only / permission message, before anything changed (storage/read_only.py).
+        from praxis.storage.read_only import open_read_only
+
+        conn = open_read_only(path)
+        self.db_read_only = True
+        return conn
+
+    def write_refusal(self) -> StorageError | None:
+        """Why commands that write cannot work here: the file system or the permissions of the
+        data dir or the database refuse writing (None: they allow it). Cheap: `status` asks."""
+        from praxis.io_errors import write_refusal
+
+        database = self.database_file
+        for path in dict.fromkeys((self.data_dir.root, database.parent, database)):
+            refusal = write_refusal(path)
+            if refusal is not None:
+                return refusal
+        return None
+
+    @property
+    def writable(self) -> bool:
+        """Whether commands that write can work here (ask after `db`, which may have had to
+        open the database read-only)."""
+        return not self.db_read_only and self.write_refusal() is None
 
     def close(self) -> None:
         if "db" in self.__dict__:

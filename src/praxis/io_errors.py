@@ -104,20 +104,35 @@ def sqlite_storage_error(exc: BaseException, db_path: Path | None) -> StorageErr
     return diagnose(db_path, companions=("-wal", "-shm", "-journal"))
 
 
+def write_refusal(path: Path, named: Path | None = None) -> StorageError | None:
+    """Why `path` (a file, or a directory: new files in it) cannot be written at all: a
+    read-only file system (mount, remount or media; reported for `named`, default `path`) or no
+    write permission (another user's dir). None when it can be, or does not exist. A few cheap
+    system calls: `status` asks on every run."""
+    try:
+        info = os.statvfs(path)
+    except OSError:
+        return None
+    if info.f_flag & os.ST_RDONLY:
+        return read_only(named or path)
+    if not os.access(path, os.W_OK | (os.X_OK if os.path.isdir(path) else 0)):
+        return permission_denied(path)
+    return None
+
+
 def diagnose(path: Path, companions: tuple[str, ...] = ()) -> StorageError | None:
     """Why `path` (and its SQLite companion files) cannot be written, if the file system says."""
     directory = path.parent
+    refusal = write_refusal(directory, named=path)
+    if refusal is not None:
+        return refusal
+    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in companions)):
+        if candidate.exists() and not os.access(candidate, os.R_OK | os.W_OK):
+            return permission_denied(candidate)
     try:
         info = os.statvfs(directory)
     except OSError:
         return None
-    if info.f_flag & os.ST_RDONLY:
-        return read_only(path)
-    if not os.access(directory, os.W_OK | os.X_OK):
-        return permission_denied(directory)
-    for candidate in (path, *(Path(f"{path}{suffix}") for suffix in companions)):
-        if candidate.exists() and not os.access(candidate, os.R_OK | os.W_OK):
-            return permission_denied(candidate)
     if info.f_bavail * info.f_frsize < _NEARLY_FULL_BYTES or info.f_favail == 0:
         return no_space(path)
     return None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 from tests.conftest import PraxisRunner
+from tests.records import file_digests
 
 SPEC_FILES = [
     "IDENTITY.md",
@@ -36,14 +36,6 @@ SPEC_FILES = [
 ]
 
 
-def _digests(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
 def test_init_creates_every_spec_file(praxis: PraxisRunner) -> None:
     result = praxis("init", "--name", "Praxis", "--timezone", "UTC")
     assert result.returncode == 0, result.stderr
@@ -67,11 +59,11 @@ def test_init_creates_every_spec_file(praxis: PraxisRunner) -> None:
 
 
 def test_second_init_changes_nothing_but_the_heartbeat(initialized: PraxisRunner) -> None:
-    before = _digests(initialized.data_dir)
+    before = file_digests(initialized.data_dir)
     result = initialized("init", "--name", "Other", "--timezone", "Europe/Berlin")
     assert result.returncode == 0, result.stderr
     assert result.lines()["created"] == "0"
-    after = _digests(initialized.data_dir)
+    after = file_digests(initialized.data_dir)
     changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     assert changed <= {"heartbeat.json", "praxis.db"}, changed
     assert "- Name: Praxis" in (initialized.data_dir / "IDENTITY.md").read_text()
@@ -123,11 +115,11 @@ def test_init_with_broken_existing_config_changes_nothing(initialized: PraxisRun
     config = initialized.data_dir / "praxis.toml"
     config.write_text(config.read_text() + "\nbroken = [\n")
     (initialized.data_dir / "GOALS.md").unlink()
-    before = _digests(initialized.data_dir)
+    before = file_digests(initialized.data_dir)
     result = initialized("init")
     assert result.returncode == 2
     assert f"{config} line" in result.stderr
-    assert _digests(initialized.data_dir) == before
+    assert file_digests(initialized.data_dir) == before
 
 
 def test_data_dir_from_environment_and_after_subcommand(

@@ -72,6 +72,7 @@ def test_status_keys_in_reference_order(initialized: PraxisRunner) -> None:
     assert values["last_session"] == "none"
     assert values["heartbeat"].startswith("phase=sleep updated_at=")
     assert int(values["heartbeat_age_seconds"]) >= 0
+    assert keys[-1] == "data_dir_writable" and values["data_dir_writable"] == "true"
 
 
 def test_status_json(initialized: PraxisRunner) -> None:
@@ -81,6 +82,7 @@ def test_status_json(initialized: PraxisRunner) -> None:
     assert data["boundary_review_due"] is True
     assert data["goals"] == {"open": 1, "done": 0}
     assert data["registered_tools"] == 2
+    assert data["data_dir_writable"] is True
 
 
 def test_status_profile_changes_effective_backend(initialized: PraxisRunner) -> None:
@@ -135,6 +137,7 @@ def test_doctor_ok(initialized: PraxisRunner) -> None:
     assert values["evals"] == "1"
     assert values["backend"] == "stub"
     assert values["schema_version"] == str(code_schema_version())
+    assert values["data_dir_writable"] == "ok"
     data = json.loads(initialized("doctor", "--json").stdout)
     assert data["doctor"] == "ok"
     assert {c["name"] for c in data["checks"]} >= {"config", "database", "disk", "env_file"}

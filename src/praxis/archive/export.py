@@ -126,14 +126,10 @@ def backup_database(source: Path, target: Path) -> int:
     carried into the copy, where it could only ever become "outcome unknown".
     """
     from praxis.storage.attempts import drop_in_flight
-    from praxis.storage.db import BUSY_TIMEOUT_MS, schema_version
+    from praxis.storage.db import schema_version
+    from praxis.storage.read_only import connect_read_only
 
-    try:
-        src = sqlite3.connect(
-            f"{source.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-    except sqlite3.Error as exc:
-        raise DataDirError(f"cannot open database {source}: {exc}", "run `praxis doctor`") from exc
+    src = connect_read_only(source)  # works where the data dir cannot be written, too
     try:
         dst = sqlite3.connect(target)
         try:

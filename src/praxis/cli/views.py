@@ -110,7 +110,8 @@ def status_report(view: StatusView | NotInitialized) -> Report:
             "completed_at",
         )
     jobs = view.daily_jobs
-    return report.add("daily_jobs", " ".join(f"{name}={at}" for name, at in jobs.items()), jobs)
+    report.add("daily_jobs", " ".join(f"{name}={at}" for name, at in jobs.items()), jobs)
+    return report.add("data_dir_writable", view.data_dir_writable)
 
 
 def _inline_fields(report: Report, key: str, record: object, *names: str) -> None:

@@ -70,6 +70,7 @@ def run_doctor(app: Praxis) -> DoctorResult:
         _guard("canary_ledger", lambda c: _check_canary_ledger(app)),
         _guard("quiet_hours", lambda c: _check_quiet_hours(app, c)),
         _guard("disk", lambda c: _check_disk(app, c)),
+        _guard("data_dir_writable", lambda c: _check_writable(app, c)),
         _guard("memory", lambda c: _check_memory(app, c)),
     ]
     result = DoctorResult(checks)
@@ -90,7 +91,15 @@ def run_doctor(app: Praxis) -> DoctorResult:
     report.add("goal_criteria", counts["goal_criteria"])
     report.add("evals", counts["evals"])
     report.add("backend", _backend(app))
-    for name in ("goals", "env_file", "canary_ledger", "quiet_hours", "disk", "memory"):
+    for name in (
+        "goals",
+        "env_file",
+        "canary_ledger",
+        "quiet_hours",
+        "disk",
+        "data_dir_writable",
+        "memory",
+    ):
         _add_check(report, by_name[name])
     report.add("memory_counts", by_name["memory"].message)
     if counts.get("schema_version"):
@@ -280,6 +289,18 @@ def _check_disk(app: Praxis, check: Check) -> None:
     if free < LOW_FREE_BYTES:
         check.status = "warn"
         check.hint = "free some space soon"
+
+
+def _check_writable(app: Praxis, check: Check) -> None:
+    """A data dir that cannot be written (a read-only mount, another user's dir) is a warning:
+    every read works (the database opens read-only); commands that write fail."""
+    refusal = app.write_refusal()
+    if refusal is not None:
+        check.status, check.hint = "warn", refusal.hint
+        check.message = (
+            f"{refusal.message}: commands that read work; commands that write (run, approve, "
+            "memory add, import, ...) fail"
+        )
 
 
 def _check_memory(app: Praxis, check: Check) -> None:

@@ -101,6 +101,7 @@ class StatusView(NamedTuple):
     provider_usage: SessionProviderUsage | None  # the newest session that called a provider
     last_learning: LastLearning | None
     daily_jobs: dict[str, str]  # job -> last run time, or "never"
+    data_dir_writable: bool  # false: a read-only mount or another user's dir; reads still work
 
 
 def build_status(app: Praxis) -> StatusView | NotInitialized:
@@ -147,6 +148,7 @@ def build_status(app: Praxis) -> StatusView | NotInitialized:
         provider_usage=latest_provider_usage(db),
         last_learning=_last_learning(db),
         daily_jobs=_daily_jobs(app),
+        data_dir_writable=app.writable,  # after `app.db`: it knows whether that opened read-only
     )
 
 

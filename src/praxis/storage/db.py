@@ -85,11 +85,16 @@ def check_database_file(path: Path) -> None:
         )
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the database in autocommit mode (we manage transactions), WAL, busy timeout."""
+def checked_and_noted(path: Path) -> None:
+    """Check the file (check_database_file) and remember it as the one this process opens."""
     global _opened
     check_database_file(path)
     _opened = path
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the database in autocommit mode (we manage transactions), WAL, busy timeout."""
+    checked_and_noted(path)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
@@ -175,18 +180,9 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
     )
-    current = schema_version(conn)
-    if current > newest:
-        raise DataDirError(
-            f"database {path} has schema version {current}, newer than this Praxis supports ({newest})",
-            "upgrade Praxis (pip install -U praxis-agent) before using this data dir",
-        )
+    refuse_newer_schema(conn, path, newest)
     applied: list[int] = []
-    recorded = _recorded_versions(conn)
-    for migration in migrations:
-        # A database written by the Rust original records only version 10; ours record each one.
-        if migration.version in recorded or (migration.version < 10 and current >= 10):
-            continue
+    for migration in pending_migrations(conn, migrations):
         with transaction(conn):
             if migration.version in _recorded_versions(conn):
                 continue  # another process applied it meanwhile
@@ -198,6 +194,31 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
             )
         applied.append(migration.version)
     return applied
+
+
+def refuse_newer_schema(conn: sqlite3.Connection, path: Path, newest: int) -> int:
+    """The database's schema version; DataDirError when it is newer than this code's."""
+    current = schema_version(conn)
+    if current > newest:
+        raise DataDirError(
+            f"database {path} has schema version {current}, newer than this Praxis supports ({newest})",
+            "upgrade Praxis (pip install -U praxis-agent) before using this data dir",
+        )
+    return current
+
+
+def pending_migrations(
+    conn: sqlite3.Connection, migrations: list[Migration] | None = None
+) -> list[Migration]:
+    """The migrations this database still needs, in order."""
+    current = schema_version(conn)
+    recorded = _recorded_versions(conn) if current else set()
+    return [
+        m
+        for m in (available_migrations() if migrations is None else migrations)
+        # A database written by the Rust original records only version 10; ours record each one.
+        if m.version not in recorded and not (m.version < 10 and current >= 10)
+    ]
 
 
 def _recorded_versions(conn: sqlite3.Connection) -> set[int]:
