@@ -7,6 +7,7 @@ a request carrying tools with an invalid-request error naming tools / function c
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -21,30 +22,35 @@ FILE_NAME = ".praxis-route-tools.json"  # `.praxis-` files are locked against to
 _TOOLS = (
     r"(?:tools?|tool[ _-]?(?:use|calls?|calling|choice)|function[ _-]?(?:calls?|calling)|functions)"
 )
-_REJECTIONS = re.compile(
-    "|".join(
-        (
-            # "tools is not supported for this model", "function calling is not enabled"
-            rf"\b{_TOOLS}\b['\"`]?\s+(?:is\s+|are\s+)?(?:currently\s+)?not\s+"
-            r"(?:supported|enabled|available|allowed)",
-            # "registry.ollama.ai/library/x does not support tools"
-            r"(?:does\s*not|doesn't|do\s*not|don't|cannot|can\s*not|can't)\s+support\s+"
-            rf"(?:the\s+)?(?:use\s+of\s+)?['\"`]?{_TOOLS}\b",
-            # Azure/OpenAI: "Unrecognized request argument supplied: tools"
-            r"unrecognized\s+request\s+arguments?\s+supplied:[^.]*\b(?:tools|tool_choice|functions)\b",
-            # "Unsupported parameter: 'tools'", "unknown field `tools`"
-            r"(?:unsupported|unknown|unexpected|unrecognized)\s+"
-            r"(?:parameter|argument|field|key|property|param)s?[:\s]+['\"`]?"
-            r"(?:tools|tool_choice|functions)\b",
-            # pydantic servers: "tools: Extra inputs are not permitted"
-            r"\btools\b['\"`]?\W+extra\s+(?:inputs|fields)\s+(?:are|is)\s+not\s+permitted",
-            # vLLM without tool parsing; llama.cpp without --jinja
-            r"--enable-auto-tool-choice",
-            r"\btools?\b[^.]*\brequires?\b[^.]*--jinja",
-        )
-    ),
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _rejections() -> re.Pattern[str]:
+    """Compiled on the first 4xx only: the pattern costs ~3 ms, on `ask`'s start-up path."""
+    return re.compile(
+        "|".join(
+            (
+                # "tools is not supported for this model", "function calling is not enabled"
+                rf"\b{_TOOLS}\b['\"`]?\s+(?:is\s+|are\s+)?(?:currently\s+)?not\s+"
+                r"(?:supported|enabled|available|allowed)",
+                # "registry.ollama.ai/library/x does not support tools"
+                r"(?:does\s*not|doesn't|do\s*not|don't|cannot|can\s*not|can't)\s+support\s+"
+                rf"(?:the\s+)?(?:use\s+of\s+)?['\"`]?{_TOOLS}\b",
+                # Azure/OpenAI: "Unrecognized request argument supplied: tools"
+                r"unrecognized\s+request\s+arguments?\s+supplied:[^.]*\b(?:tools|tool_choice|functions)\b",
+                # "Unsupported parameter: 'tools'", "unknown field `tools`"
+                r"(?:unsupported|unknown|unexpected|unrecognized)\s+"
+                r"(?:parameter|argument|field|key|property|param)s?[:\s]+['\"`]?"
+                r"(?:tools|tool_choice|functions)\b",
+                # pydantic servers: "tools: Extra inputs are not permitted"
+                r"\btools\b['\"`]?\W+extra\s+(?:inputs|fields)\s+(?:are|is)\s+not\s+permitted",
+                # vLLM without tool parsing; llama.cpp without --jinja
+                r"--enable-auto-tool-choice",
+                r"\btools?\b[^.]*\brequires?\b[^.]*--jinja",
+            )
+        ),
+        re.IGNORECASE,
+    )
 
 
 def rejects_tools(failure: CallError) -> bool:
@@ -53,7 +59,7 @@ def rejects_tools(failure: CallError) -> bool:
         return False
     if failure.status is not None and not 400 <= failure.status < 500:
         return False
-    return _REJECTIONS.search(failure.message) is not None
+    return _rejections().search(failure.message) is not None
 
 
 def without_tools(request: CompletionRequest) -> CompletionRequest:
