@@ -28,6 +28,7 @@ from praxis.archive.swap import replace_dir
 from praxis.archive.workdirs import export_work, held_dir, sweep
 from praxis.errors import DataDirError, StateError, UsageError
 from praxis.files import atomic_write_bytes, atomic_write_text
+from praxis.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
@@ -38,7 +39,9 @@ class ExportResult(NamedTuple):
     manifest: Manifest
 
 
-def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
+def export_state(
+    app: Praxis, output: Path, overwrite: bool, progress: Progress = NO_PROGRESS
+) -> ExportResult:
     """Write a bundle to `output` (a directory, or a single `.tar.gz`), atomically. What a killed
     export to the same output left beside it goes first (praxis.archive.workdirs)."""
     output = export_target(app, output, "bundle")
@@ -48,10 +51,11 @@ def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
     with held_dir(output.parent, export_work(output)) as work:
         try:
             bundle = work / "bundle"
-            manifest = write_bundle(app, bundle)
+            manifest = write_bundle(app, bundle, progress)
             if is_tarball(output):
                 from praxis.archive.tarball import write_tarball
 
+                progress.step(f"packing {len(manifest.members())} files into {output.name}")
                 packed = work / "bundle.tar.gz"
                 write_tarball(bundle, [MANIFEST, *manifest.members()], packed)
                 os.chmod(packed, 0o600)
@@ -64,8 +68,9 @@ def export_state(app: Praxis, output: Path, overwrite: bool) -> ExportResult:
     return ExportResult(output, manifest)
 
 
-def write_bundle(app: Praxis, destination: Path) -> Manifest:
-    """Write a bundle directory at `destination` (which must not exist yet)."""
+def write_bundle(app: Praxis, destination: Path, progress: Progress = NO_PROGRESS) -> Manifest:
+    """Write a bundle directory at `destination` (which must not exist yet); each file copied
+    is a progress step (`copying data file 3/120: GOALS.md`)."""
     root = app.data_dir.root
     declared = app.config.declared
     database = app.database_file
@@ -83,7 +88,8 @@ def write_bundle(app: Praxis, destination: Path) -> Manifest:
     (destination / RUNTIME).mkdir()
     digests: dict[str, str] = {}
     copied: list[str] = []
-    for name in names:
+    for number, name in enumerate(names, 1):
+        progress.step(f"copying data file {number}/{len(names)}: {name}")
         content = _read_regular(root / name)
         if content is None:  # removed while we were exporting (a finished temp file, ...)
             continue
@@ -91,6 +97,7 @@ def write_bundle(app: Praxis, destination: Path) -> Manifest:
         atomic_write_bytes(destination / member, scrub(content, secrets), mode=0o600)
         digests[member] = sha256_file(destination / member)
         copied.append(name)
+    progress.step(f"copying the database{_size(database)}")
     schema = backup_database(database, destination / DATABASE_MEMBER)
     digests[DATABASE_MEMBER] = sha256_file(destination / DATABASE_MEMBER)
     state_content = _read_regular(state) if state.exists() else None
@@ -202,6 +209,15 @@ def _check_existing(output: Path, overwrite: bool) -> None:
             f"{output} is not a Praxis bundle; refusing to replace it",
             "choose a new --output, or an earlier bundle's directory",
         )
+
+
+def _size(path: Path) -> str:
+    """` (12.3 MB)`: what a progress step says of a file's size ('' when it cannot be read)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    return f" ({size / 1e6:.1f} MB)" if size >= 1e6 else f" ({size / 1e3:.0f} kB)"
 
 
 def _read_regular(path: Path) -> bytes | None:

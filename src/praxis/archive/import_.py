@@ -38,6 +38,7 @@ from praxis.archive.workdirs import held_dir, import_staging, import_unpacked, s
 from praxis.errors import DataDirError, PraxisError, StateError, UsageError
 from praxis.faults import crash_point
 from praxis.files import atomic_write_bytes
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.safe_read import open_regular, read_bytes_regular
 
 if TYPE_CHECKING:
@@ -56,17 +57,25 @@ class ImportResult(NamedTuple):
     replaced: Path | None
 
 
-def import_into(app: Praxis, source: Path, overwrite: bool) -> ImportResult:
+def import_into(
+    app: Praxis, source: Path, overwrite: bool, progress: Progress = NO_PROGRESS
+) -> ImportResult:
     """`praxis import`: restore the bundle at `source` as the app's data dir."""
-    return import_bundle(app.data_dir.root, source, overwrite)
+    return import_bundle(app.data_dir.root, source, overwrite, progress=progress)
 
 
 def import_bundle(
-    target: Path, source: Path, overwrite: bool, *, carry_backups: bool = False
+    target: Path,
+    source: Path,
+    overwrite: bool,
+    *,
+    carry_backups: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> ImportResult:
     """Restore the bundle at `source` (dir or .tar.gz) as the data dir `target`.
 
     `carry_backups` (snapshot restore): the target's own `backups/` moves into the restored dir.
+    Each stage, and each file restored, is a progress step.
     """
     from praxis.loop.lock import run_lock
     from praxis.paths import DataDir
@@ -104,17 +113,22 @@ def import_bundle(
                 from praxis.archive.tarball import extract
 
                 unpacked = stack.enter_context(held_dir(target.parent, import_unpacked(target)))
+                progress.step(f"unpacking {source.name}")
                 extract(source, unpacked, where)
             bundle = unpacked or source
+            progress.step("checking the bundle")
             check_tree(bundle, where)
             manifest = _read_manifest(bundle, where)
-            restored, paths = _restore_files(bundle, manifest, staged, where)
+            restored, paths = _restore_files(bundle, manifest, staged, where, progress)
             rewrite(staged / "praxis.toml", target, paths)
+            progress.step(f"checking and migrating the database (schema {manifest.schema_version})")
             bundle_version, version = prepare_database(staged / paths.database, where)
+            progress.step("validating the restored data dir")
             validate_staged(staged, where)
             if occupied:
                 _keep_local_files(target, staged)
             replaced = _free_replaced(target) if occupied else None
+            progress.step(f"swapping the restored data dir in at {target}")
             crash_point("import:before_swap")
             swapping = True
             _swap(staged, target, replaced, carry_backups)
@@ -172,11 +186,12 @@ def _read_manifest(bundle: Path, where: str) -> Manifest:
 
 
 def _restore_files(
-    bundle: Path, manifest: Manifest, staged: Path, where: str
+    bundle: Path, manifest: Manifest, staged: Path, where: str, progress: Progress
 ) -> tuple[int, Rehomed]:
     """Copy and verify every listed file into `staged`; returns (files restored, paths)."""
     names = [name for name in manifest.data_files if not excluded(name)]
-    for name in names:
+    for number, name in enumerate(names, 1):
+        progress.step(f"restoring data file {number}/{len(names)}: {name}")
         _copy_verified(bundle, f"{DATA}/{name}", staged / name, manifest, where)
     paths = configured_paths(staged / "praxis.toml", manifest.source_data_dir, where)
     for runtime in (paths.database, paths.state_file):
@@ -185,6 +200,7 @@ def _restore_files(
                 f"bundle {where}: runtime file {runtime} collides with a data file",
                 "use a bundle made by `praxis export state`",
             )
+    progress.step("restoring the database")
     _copy_verified(bundle, DATABASE_MEMBER, staged / paths.database, manifest, where)
     if manifest.state_present:
         _copy_verified(bundle, STATE_MEMBER, staged / paths.state_file, manifest, where)

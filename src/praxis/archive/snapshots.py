@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from praxis import clock
 from praxis.errors import UsageError
+from praxis.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
@@ -92,7 +93,7 @@ def expired(
     ]
 
 
-def create_snapshot(app: Praxis) -> CreateResult:
+def create_snapshot(app: Praxis, progress: Progress = NO_PROGRESS) -> CreateResult:
     """Take a snapshot now (consistent while a session runs), then apply retention. What a
     killed snapshot left in backups/ goes first (praxis.archive.workdirs)."""
     from praxis.archive.export import write_bundle
@@ -105,13 +106,14 @@ def create_snapshot(app: Praxis) -> CreateResult:
     sweep(backups, SNAPSHOT_WORK)
     with held_dir(backups, SNAPSHOT_WORK) as work:
         try:
-            manifest = write_bundle(app, work / "bundle")
+            manifest = write_bundle(app, work / "bundle", progress)
             final = _move_in(
                 work / "bundle", backups / f"{PREFIX}{taken.strftime('%Y%m%dT%H%M%SZ')}"
             )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     snapshot = Snapshot(final.name, final, taken, len(manifest.data_files), manifest.schema_version)
+    progress.step("applying retention")
     return CreateResult(snapshot, prune_snapshots(app))
 
 
@@ -129,7 +131,9 @@ def prune_snapshots(app: Praxis) -> list[str]:
     return removed
 
 
-def restore_snapshot(app: Praxis, snapshot_id: str) -> RestoreResult:
+def restore_snapshot(
+    app: Praxis, snapshot_id: str, progress: Progress = NO_PROGRESS
+) -> RestoreResult:
     """Restore a snapshot into the data dir itself; the replaced dir is kept beside it and the
     snapshots stay in the restored dir's backups/."""
     from praxis.archive.import_ import import_bundle
@@ -137,7 +141,9 @@ def restore_snapshot(app: Praxis, snapshot_id: str) -> RestoreResult:
     app.require_initialized()
     snapshot = find_snapshot(app.data_dir, snapshot_id)
     app.close()
-    imported = import_bundle(app.data_dir.root, snapshot.path, True, carry_backups=True)
+    imported = import_bundle(
+        app.data_dir.root, snapshot.path, True, carry_backups=True, progress=progress
+    )
     return RestoreResult(snapshot, imported)
 
 

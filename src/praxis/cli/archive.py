@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.cli.progress import shown
 
 if TYPE_CHECKING:
     from praxis.archive.import_ import ImportResult
@@ -37,7 +38,8 @@ def export_state(ctx: click.Context, output: Path, overwrite: bool) -> None:
     from praxis.archive.export import export_state as run_export
     from praxis.report import Report
 
-    result = run_export(app(ctx), output, overwrite)
+    with shown() as progress:
+        result = run_export(app(ctx), output, overwrite, progress)
     report = Report().add("export", "ok").add("kind", "state").add("output", result.output)
     report.add("data_files", len(result.manifest.data_files))
     report.add("schema_version", result.manifest.schema_version)
@@ -93,7 +95,9 @@ def import_(ctx: click.Context, source: Path, overwrite: bool) -> None:
     so a failure leaves the target as it was. Stop the daemon on the target first."""
     from praxis.archive.import_ import import_into
 
-    emit(_import_report(import_into(app(ctx, initialized=False), source, overwrite)))
+    with shown() as progress:
+        result = import_into(app(ctx, initialized=False), source, overwrite, progress)
+    emit(_import_report(result))
 
 
 @click.group()
@@ -131,7 +135,8 @@ def snapshots_create(ctx: click.Context) -> None:
     from praxis.archive.snapshots import create_snapshot
     from praxis.report import Report
 
-    result = create_snapshot(app(ctx))
+    with shown() as progress:
+        result = create_snapshot(app(ctx), progress)
     report = Report()
     report.add("snapshot", f"created {result.snapshot.path} pruned={len(result.pruned)}")
     report.add("id", result.snapshot.id)
@@ -166,7 +171,8 @@ def snapshots_restore(ctx: click.Context, snapshot_id: str) -> None:
     as <dir>.replaced-<timestamp> and the snapshots stay available. Stop the daemon first."""
     from praxis.archive.snapshots import restore_snapshot
 
-    result = restore_snapshot(app(ctx), snapshot_id)
+    with shown() as progress:
+        result = restore_snapshot(app(ctx), snapshot_id, progress)
     report = _import_report(result.imported)
     report.add("snapshot", result.snapshot.id)
     emit(report)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.cli.progress import shown
 
 if TYPE_CHECKING:
     from praxis.providers.freeze import CanaryRecord
@@ -31,7 +32,8 @@ def canary_run(ctx: click.Context, provider: str | None, as_json: bool) -> None:
     from praxis.operator.canary import run_canaries
     from praxis.report import Report
 
-    result = run_canaries(app(ctx), provider)
+    with shown(as_json) as progress:
+        result = run_canaries(app(ctx), provider, progress)
     report = Report().add("canary_runs", len(result.records))
     for record in result.records:
         report.raw(_line(record))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.cli.progress import shown
 
 if TYPE_CHECKING:
     from praxis.quality.evals import EvalSummary
@@ -25,7 +26,8 @@ def evals_run(ctx: click.Context, eval_id: str | None, as_json: bool) -> None:
     from praxis.errors import CheckFailed
     from praxis.quality.evals import run_evals
 
-    summary = run_evals(app(ctx).data_dir, "manual", only_id=eval_id)
+    with shown(as_json) as progress:
+        summary = run_evals(app(ctx).data_dir, "manual", only_id=eval_id, progress=progress)
     emit(_report(summary), as_json)
     if summary.failed:
         failed = summary.failed_results

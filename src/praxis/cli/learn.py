@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.cli.progress import shown
 
 if TYPE_CHECKING:
     from praxis.learning.service import ActionResult
@@ -42,7 +43,8 @@ def run(ctx: click.Context, as_json: bool) -> None:
     from praxis.learning.service import run_learning
     from praxis.report import Report
 
-    summary = run_learning(app(ctx))
+    with shown(as_json) as progress:
+        summary = run_learning(app(ctx), progress)
     report = Report().add("learning", "ok")
     report.add("sources_processed", summary.processed)
     report.add("sources_changed", summary.changed)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from praxis.cli.common import app, emit, json_command
+from praxis.cli.progress import shown
 from praxis.text import one_line
 
 if TYPE_CHECKING:
@@ -192,7 +193,8 @@ def resolve(ctx: click.Context, memory_id: str, as_json: bool) -> None:
 def consolidate(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Move hot memories older than memory.hot_days, or beyond memory.hot_capacity, to cold
     memory; merge near-duplicates; link contradictions. The daemon does this daily."""
-    result = _service(ctx).consolidate(_now(), dry_run=dry_run)
+    with shown(as_json) as progress:
+        result = _service(ctx).consolidate(_now(), dry_run, progress)
     emit(_consolidation_report(result), as_json)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from praxis.cli.common import app, emit
+from praxis.cli.progress import shown
 from praxis.text import one_line
 
 if TYPE_CHECKING:
@@ -51,14 +52,16 @@ def run(
         # The crash log goes to the data dir the command line chose.
         chosen = ctx.obj.data_dir_option
         args = [*(["--data-dir", chosen] if chosen else []), "run"]
-        result = run_daemon(
-            praxis,
-            interval_minutes=interval_minutes,
-            max_sessions=max_sessions,
-            force=force,
-            on_tick=_print_tick,
-            contain=lambda: crashes_contained(args),
-        )
+        with shown() as progress:  # on a terminal: between the tick lines, never on stdout
+            result = run_daemon(
+                praxis,
+                interval_minutes=interval_minutes,
+                max_sessions=max_sessions,
+                force=force,
+                on_tick=_print_tick,
+                contain=lambda: crashes_contained(args),
+                progress=progress,
+            )
         report = Report()
         report.add("daemon", "stopped")
         report.add("sessions", result.sessions)
@@ -67,7 +70,8 @@ def run(
         return
     from praxis.loop.session import run_once
 
-    outcome = run_once(praxis, force=force, task=task)
+    with shown() as progress:
+        outcome = run_once(praxis, force=force, task=task, progress=progress)
     report = Report()
     report.add("outcome", outcome.outcome)
     report.add("phase", outcome_phase(outcome))

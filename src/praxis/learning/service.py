@@ -17,6 +17,7 @@ from praxis import clock
 from praxis.errors import LockHeld, PraxisError
 from praxis.learning import store
 from praxis.learning.store import LearningRun, Opportunity
+from praxis.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
     from praxis.app import Praxis
@@ -65,7 +66,7 @@ def learning_lock(app: Praxis) -> Iterator[None]:
         ) from None
 
 
-def run_learning(app: Praxis) -> RunSummary:
+def run_learning(app: Praxis, progress: Progress = NO_PROGRESS) -> RunSummary:
     from praxis.analysis.argus import analyze
     from praxis.events import emit_event
     from praxis.identity.goals import load_goals
@@ -78,9 +79,13 @@ def run_learning(app: Praxis) -> RunSummary:
         now = clock.now()
         now_text = clock.format_timestamp(now)
         goals = load_goals(app.data_dir)
+        progress.step("scanning learning sources")
         scan = process_sources(app.data_dir, conn, now_text)
+        progress.step(f"analysing the newest {ARGUS_LIMIT} sessions")
         report = analyze(conn, ARGUS_LIMIT)
+        progress.step("mining opportunities")
         found = mining.candidates(conn, report, goals, now)
+        progress.step(f"queueing {len(found)} candidate(s)")
         with transaction(conn):
             queued = throttle.queue(conn, found, now, now_text)
             notes = [*scan.notes, *(f"Queued opportunity: {c.title}." for _, c in queued.created)]
@@ -93,6 +98,7 @@ def run_learning(app: Praxis) -> RunSummary:
                 conn, scan.processed, scan.changed, len(queued.created), notes, now_text
             )
         created = [o for i, _ in queued.created if (o := store.get_opportunity(conn, i))]
+        progress.step("writing PROPOSALS.md")
         proposals.sync(app.data_dir, conn)
     emit_event(
         app.data_dir.events,

@@ -3,7 +3,7 @@
 Modelled on pydantic-ai's `RunContext` (the run's dependencies, model and usage handed to every
 step), kept small: the app, the session state, the database connection, the token counter and
 the model of the running phase, plus the two ways a phase makes its progress durable (`save`
-and `checkpoint`).
+and `checkpoint`) and the one way it reports it to whoever watches (`progress`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from praxis.app import Praxis
 from praxis.events import emit_event
 from praxis.faults import crash_point
 from praxis.loop.state import SessionState, save_state
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.providers.base import Provider
 
 ModelPhase = Literal["decide", "act"]
@@ -31,12 +32,17 @@ class RunContext:
     count_tokens: Callable[[str], int]
     given: Provider | None = None  # one provider for every phase (tests); else built per phase
     phase_provider: Provider | None = None  # the running phase's model (decide and act)
+    progress: Progress = NO_PROGRESS  # phases, model calls, tool runs, checks: shown live
 
     @classmethod
     def start(
-        cls, app: Praxis, state: SessionState, provider: Provider | None = None
+        cls,
+        app: Praxis,
+        state: SessionState,
+        provider: Provider | None = None,
+        progress: Progress = NO_PROGRESS,
     ) -> RunContext:
-        return cls(app, state, app.db, token_counter(app), given=provider)
+        return cls(app, state, app.db, token_counter(app), given=provider, progress=progress)
 
     def for_phase(self, phase: ModelPhase) -> RunContext:
         """This context with the phase's provider. Built per phase: local-first fallback applies

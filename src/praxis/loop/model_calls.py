@@ -61,9 +61,12 @@ def call_model(
         PromptRecord(prompt.phase, request.prompt_hash(), ctx.count_tokens(text), len(context))
     )
     ledger = session_ledger(ctx)
+    provider = ctx.provider
+    model = "" if provider.model == provider.name else f" {provider.model}"
+    ctx.progress.step(f"{prompt.phase}: asking {provider.name}{model}")  # shown while it waits
     try:
         with ledger:
-            return ctx.provider.complete(request, ledger)
+            return provider.complete(request, ledger)
     finally:
         state.provider_attempts.extend(
             AttemptRecord(a, row_id)

@@ -24,6 +24,14 @@ DETAILS = {
     "reflect": "Recording the session outcome.",
 }
 NEXT: dict[SessionPhase, SessionPhase] = {"orient": "decide", "decide": "act", "act": "reflect"}
+# What each phase shows while it runs (progress steps; the model calls and tools add their own).
+STEPS = {
+    "orient": "orient: loading identity, goals, tools and context",
+    "decide": "decide: selecting the next unit of work",
+    "act": "act: carrying out the plan",
+    "reflect": "reflect: reviewing and recording the session",
+    "sleep": "sleep: session complete",
+}
 
 
 def run_phases(ctx: RunContext, should_stop: Callable[[], bool]) -> bool:
@@ -33,6 +41,7 @@ def run_phases(ctx: RunContext, should_stop: Callable[[], bool]) -> bool:
     while state.current_phase in NEXT:
         phase = state.current_phase
         ctx.emit(f"agent:{phase}_start", DETAILS[phase])
+        ctx.progress.step(STEPS[phase])
         write_heartbeat(ctx.app.data_dir, phase, DETAILS[phase])
         ctx.checkpoint(f"agent:{phase}_start:start")
         started = time.monotonic()
@@ -97,6 +106,7 @@ def _reflect(ctx: RunContext) -> None:
 
     state = ctx.state
     ctx.emit("agent:reflect_start", DETAILS["reflect"])
+    ctx.progress.step(STEPS["reflect"])
     write_heartbeat(ctx.app.data_dir, "reflect", DETAILS["reflect"])
     ctx.checkpoint("agent:reflect_start")
     started = time.monotonic()
@@ -112,6 +122,7 @@ def _reflect(ctx: RunContext) -> None:
     ctx.emit("agent:session_complete", "Reflect finalized the session outcome.")
     state.phase_durations_ms["reflect"] = int((time.monotonic() - started) * 1000)
     write_heartbeat(ctx.app.data_dir, "sleep", "Session completed and returned to sleep.")
+    ctx.progress.step(STEPS["sleep"])
     state.current_phase = "sleep"
     state.completed_at = clock.now_text()
     ctx.checkpoint("agent:reflect_complete")

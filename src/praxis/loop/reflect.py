@@ -20,6 +20,7 @@ from praxis.loop.state import SessionState
 from praxis.memory.capture import SessionCapture
 from praxis.memory.operational import Failure
 from praxis.memory.service import MemoryService
+from praxis.progress import Prefixed
 from praxis.quality.evals import EvalSummary, run_evals
 from praxis.quality.postmortem import append_postmortem, needs_postmortem
 from praxis.quality.reviewer import ReviewResult, goal_is_complete, review_goal
@@ -119,13 +120,15 @@ def _gates(ctx: RunContext) -> tuple[ReviewResult, EvalSummary]:
     if done.review is not None and done.evals is not None:
         return done.review, done.evals
     initial = done.initial_outcome
+    progress = Prefixed(ctx.progress, "reflect")
     review = review_goal(
         ctx.app.data_dir,
         state.selected_goal_id,
         act_reported_done=state.act_reported_done,
         ended_as=None if initial == "goal_selected" else initial,
+        progress=progress,
     )
-    evals = run_evals(ctx.app.data_dir, "session")
+    evals = run_evals(ctx.app.data_dir, "session", progress=progress)
     state.reflect = done._replace(review=review, evals=evals)
     ctx.save()
     return review, evals

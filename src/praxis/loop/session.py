@@ -19,6 +19,7 @@ from praxis.loop.lock import run_lock
 from praxis.loop.outcomes import Outcome
 from praxis.loop.phases import run_phases
 from praxis.loop.state import SessionState, load_state, save_state
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.providers.base import Provider
 from praxis.tempfiles import clean_session_start
 from praxis.tools.approvals import fail_interrupted
@@ -48,6 +49,7 @@ def run_once(
     task: str | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     provider: Provider | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> RunResult:
     settings = app.config.settings
     # Everything a session reads is validated before anything changes: an exit 2 leaves the data
@@ -86,7 +88,7 @@ def run_once(
         save_state(app.state_file, state)
         store_day(app.data_dir, state.day)
         write_heartbeat(app.data_dir, state.current_phase, "Session loaded and ready to run.")
-        finished = run_phases(RunContext.start(app, state, provider), should_stop)
+        finished = run_phases(RunContext.start(app, state, provider, progress), should_stop)
         return RunResult(
             outcome=state.last_outcome or "none",
             resumed=state.resume_count > 0,

@@ -13,9 +13,10 @@ rejection) goes back to the model, which continues. A parked session closes as
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from praxis import clock
 from praxis.faults import crash_point
@@ -26,6 +27,8 @@ from praxis.loop.outcomes import Outcome
 from praxis.loop.prompts import ACT
 from praxis.loop.state_records import ToolCallRecord
 from praxis.providers.base import Message
+from praxis.redact import redact
+from praxis.text import one_line
 from praxis.tools import approvals
 from praxis.tools.capabilities import write_capabilities
 from praxis.tools.execute import (
@@ -41,6 +44,7 @@ OUTCOME_BY_KIND: dict[CallKind, Outcome] = {"ran": "tool_executed", "blocked": "
 LIMIT_REACHED = "Not run: the session's tool-call limit was reached."
 NOT_RUN_AFTER_BLOCK = "Not run: the loop guard stopped this session's tool calls."
 NO_TOOLS_NOTE = "This route has tools turned off, so act ran as a plain status report."
+STEP_ARGUMENT_CHARS = 120  # a tool run's progress step shows this much of its arguments
 
 
 class Turn(NamedTuple):
@@ -62,6 +66,7 @@ def execute_selected_request(ctx: RunContext) -> None:
     state = ctx.state
     request_id = state.selected_tool_request_id
     assert request_id is not None
+    _running(ctx, state.selected_tool_name or "?", f"(approved request #{request_id})")
     verdict = execute_approved(ctx.app, ctx.db, request_id, state.run_key, state.selected_goal_id)
     _record_call(ctx, state.selected_tool_name or "?", verdict)
     state.last_outcome = OUTCOME_BY_KIND.get(verdict.kind, "tool_failed")
@@ -138,6 +143,7 @@ def _answer(ctx: RunContext, offer: Offer, history: Conversation, turn: Turn) ->
                 continue
             waiting.append(request.id)
             continue
+        _running(ctx, request.tool_name, request.argument_line(STEP_ARGUMENT_CHARS))
         verdict = resume_call(ctx.app, conn, request, state.run_key, state.selected_goal_id)
         _note_call(ctx, request.tool_name, verdict)
         history.fill(row, verdict.output)
@@ -177,6 +183,7 @@ def _call(
     call_key = f"{state.run_key}:{turn.assistant.seq}:{index}"
     existing = approvals.find_by_call(conn, call_key)
     if existing is not None:  # decided before a crash, but its result row was never stored
+        _running(ctx, existing.tool_name, existing.argument_line(STEP_ARGUMENT_CHARS))
         verdict = resume_call(ctx.app, conn, existing, state.run_key, state.selected_goal_id)
         return verdict, existing.tool_name
     if blocked is not None:
@@ -189,6 +196,7 @@ def _call(
         known = ", ".join(t.offered_name for t in offer.tools) or "none"
         text = f"unknown tool {call.name}; the tools offered are: {known}"
         return CallVerdict("refused", text, text, None), None
+    _running(ctx, tool.name, _arguments_text(call.arguments))
     verdict = handle_call(
         ctx.app,
         conn,
@@ -200,6 +208,19 @@ def _call(
         call_key=call_key,
     )
     return verdict, tool.name
+
+
+def _running(ctx: RunContext, tool_name: str, arguments: str) -> None:
+    """The progress step of a tool run: one line, its arguments redacted and clipped."""
+    shown = one_line(redact(arguments), STEP_ARGUMENT_CHARS)
+    ctx.progress.step(f"act: running {tool_name} {shown}")
+
+
+def _arguments_text(arguments: Mapping[str, Any]) -> str:
+    argv = arguments.get("argv")
+    if isinstance(argv, list):
+        return " ".join(str(a) for a in argv)
+    return json.dumps(dict(arguments), sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _expired(ctx: RunContext, request: approvals.ApprovalRequest) -> bool:

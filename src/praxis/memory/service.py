@@ -23,6 +23,7 @@ from praxis.memory.search import MemoryHit, recent, search
 from praxis.memory.stats import MemoryRun, MemoryStats, last_run, memory_stats, run_summary
 from praxis.memory.store import Memory
 from praxis.memory.text import bounded, clean
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.storage.transaction import transaction
 
 if TYPE_CHECKING:
@@ -230,7 +231,9 @@ class MemoryService:
         with transaction(self.conn, join=True):
             return ops.resolve(self.conn, memory.kind, memory.id, now)
 
-    def consolidate(self, now: str, dry_run: bool = False) -> ConsolidationResult:
+    def consolidate(
+        self, now: str, dry_run: bool = False, progress: Progress = NO_PROGRESS
+    ) -> ConsolidationResult:
         """Move aged / over-capacity hot memories to cold (see `consolidate`). A dry run does
         the same work in a transaction it rolls back."""
         from dataclasses import replace
@@ -240,6 +243,8 @@ class MemoryService:
 
         if self.conn.in_transaction:
             raise StateError("consolidation needs its own transaction")
+        how = " (dry run)" if dry_run else ""
+        progress.step(f"moving aged and over-capacity hot memories to cold memory{how}")
         with transaction(self.conn, rollback=dry_run):
             result = consolidate(self.conn, parse_timestamp(now), self.settings)
             if not dry_run:

@@ -14,6 +14,7 @@ from praxis.config.providers import PROVIDERS
 from praxis.errors import BudgetExceeded, PraxisError, ProviderFailed
 from praxis.events import emit_event
 from praxis.files import atomic_write_text
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.providers.base import CompletionRequest, Message
 from praxis.providers.freeze import CanaryRecord, load_records
 from praxis.providers.spend import CallLedger
@@ -45,7 +46,10 @@ def canary_targets(app: Praxis, provider: str | None) -> list[str]:
     return targets
 
 
-def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
+def run_canaries(
+    app: Praxis, provider: str | None = None, progress: Progress = NO_PROGRESS
+) -> CanaryRun:
+    """Probe each target route in turn (a progress step each, then one per canary eval)."""
     from praxis.providers.factory import route_provider
     from praxis.providers.limits import period_limits
     from praxis.quality.evals import run_evals
@@ -54,7 +58,8 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
     records = {(r.provider, r.model): r for r in load_records(app.data_dir.model_canary)}
     fresh: list[CanaryRecord] = []
     regressions: list[str] = []
-    for target in canary_targets(app, provider):
+    targets = canary_targets(app, provider)
+    for number, target in enumerate(targets, 1):
         route = next(r for r in config.routes if r.provider == target)
         if config.backend == target and config.settings.agent.model_pin:
             route = route._replace(model=config.settings.agent.model_pin)
@@ -68,12 +73,13 @@ def run_canaries(app: Praxis, provider: str | None = None) -> CanaryRun:
         )
         # Written ahead like every metered call: reserved before the probe, settled after.
         ledger = CallLedger(period_limits(config), app.db)
+        progress.step(f"canary {number}/{len(targets)}: asking {target} {probe.model}")
         started = time.monotonic()
         try:
             with ledger:
                 reply = probe.complete(request, ledger)
             text = reply.text.strip()
-            evals = run_evals(app.data_dir, "canary")
+            evals = run_evals(app.data_dir, "canary", progress=progress)
             passed = text == EXPECTED and evals.failed == 0
             summary = (
                 f"{target} canary probe completed; reply_matches={str(text == EXPECTED).lower()} "

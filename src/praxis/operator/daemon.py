@@ -2,6 +2,8 @@
 
 Every tick is reported to the caller (`on_tick`) as a `Tick`; the CLI prints one line per tick.
 Only ticks that ran a session count towards `--max-sessions`; the others still wait the interval.
+`progress` sees each session's steps and the wait for the next one; it is told `done()` before
+each `on_tick`, so a line it draws is gone before the tick's line is printed.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from praxis.errors import LockHeld, PraxisError
 from praxis.events import emit_event
 from praxis.heartbeat import write_heartbeat
 from praxis.loop.session import RunResult, run_once
+from praxis.progress import NO_PROGRESS, Progress
 
 MAX_HEARTBEAT_GAP_SECONDS = 60.0
 MIN_INTERVAL_SECONDS = 1.0
@@ -56,6 +59,7 @@ def run_daemon(
     force: bool = False,
     on_tick: Callable[[Tick], None] | None = None,
     contain: Callable[[], AbstractContextManager[None]] = nullcontext,
+    progress: Progress = NO_PROGRESS,
 ) -> DaemonResult:
     """Sessions every `interval_minutes` until a signal (or `max_sessions` sessions ran).
     `contain` turns an unexpected crash inside a tick into a PraxisError (the CLI lends its
@@ -84,15 +88,16 @@ def run_daemon(
             f"Daemon started; a session every {interval_minutes:g} minutes.",
         )
         while not stop.is_set():
-            tick = _one_tick(app, force, stop, contain)
+            tick = _one_tick(app, force, stop, contain, progress)
             if tick.ran:
                 sessions += 1
+            progress.done()
             if on_tick is not None:
                 on_tick(tick)
             if max_sessions is not None and sessions >= max_sessions:
                 emit_event(events, "daemon:stopped", f"Daemon stopped after {sessions} session(s).")
                 return DaemonResult(sessions, "max_sessions")
-            _idle(app, interval, stop)
+            _idle(app, interval, stop, progress)
         emit_event(events, "daemon:stopped", "Daemon stopped on signal.")
         write_heartbeat(app.data_dir, "sleep", "Daemon stopped.")
         return DaemonResult(sessions, "signal")
@@ -106,12 +111,14 @@ def _one_tick(
     force: bool,
     stop: threading.Event,
     contain: Callable[[], AbstractContextManager[None]],
+    progress: Progress,
 ) -> Tick:
     events = app.data_dir.events
+    progress.step("daily jobs: running those that are due")
     _daily_jobs(app, contain)
     try:
         with contain():
-            result = run_once(app, force=force, should_stop=stop.is_set)
+            result = run_once(app, force=force, should_stop=stop.is_set, progress=progress)
     except LockHeld as held:
         emit_event(events, "daemon:skipped", f"Tick skipped: {held.message}.")
         return Tick(clock.now_text(), "skipped", held.message, hint=held.hint)
@@ -147,9 +154,10 @@ def _daily_jobs(app: Praxis, contain: Callable[[], AbstractContextManager[None]]
         emit_event(app.data_dir.events, "daemon:error", f"Daily jobs: {exc.message}")
 
 
-def _idle(app: Praxis, interval: float, stop: threading.Event) -> None:
+def _idle(app: Praxis, interval: float, stop: threading.Event, progress: Progress) -> None:
     """Sleep until the next session, rewriting the heartbeat so `heartbeat check` stays fresh."""
     next_run = clock.now() + timedelta(seconds=interval)
+    progress.step(f"sleep: next session at {clock.format_timestamp(next_run)}")
     gap = min(MAX_HEARTBEAT_GAP_SECONDS, max(0.5, interval / 4))
     remaining = interval
     while remaining > 0 and not stop.is_set():

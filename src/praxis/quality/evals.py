@@ -8,6 +8,7 @@ from typing import Literal
 
 from praxis.errors import ConfigError, UsageError
 from praxis.paths import DataDir
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.quality.commands import failure_finding, run_check
 from praxis.quality.specs import EvalSpec, load_eval
 
@@ -99,8 +100,10 @@ def run_evals(
     trigger: Trigger,
     timeout_seconds: float = 60,
     only_id: str | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> EvalSummary:
-    """Run the evals for `trigger` in file-name order; the first failing command fails an eval."""
+    """Run the evals for `trigger` in file-name order; the first failing command fails an eval.
+    Each eval that runs is a progress step (`eval 2/5: <name>`)."""
     directory = data_dir.evals_dir
     paths = sorted(directory.glob("*.json")) if directory.is_dir() else []
     entries = [_load(path) for path in paths]
@@ -116,12 +119,16 @@ def run_evals(
                 else f"add {directory}/{only_id}.json",
             )
     runs_on = _RUNS_ON[trigger]
+    due = sum(1 for e in entries if e.spec is not None and e.spec.when in runs_on)
+    ran = 0
     results: list[EvalResult] = []
     for entry in entries:
         spec = entry.spec
         if spec is None:
             results.append(_broken(entry))
         elif spec.when in runs_on:
+            ran += 1
+            progress.step(f"eval {ran}/{due}: {spec.name}")
             results.append(_run_one(spec, data_dir, timeout_seconds))
         else:
             results.append(EvalResult(spec.id, spec.name, "skipped", spec.severity, SKIPPED_TEXT))

@@ -8,6 +8,7 @@ from typing import Literal
 
 from praxis.errors import ConfigError
 from praxis.paths import DataDir
+from praxis.progress import NO_PROGRESS, Progress
 from praxis.quality.commands import failure_finding, run_check
 from praxis.quality.specs import load_criteria
 
@@ -41,6 +42,7 @@ def review_goal(
     timeout_seconds: float = 60,
     act_reported_done: bool = False,
     ended_as: str | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ReviewResult:
     """Review the selected goal. Never raises for bad criteria data: that is a failed review.
 
@@ -77,11 +79,12 @@ def review_goal(
             goal_id, (f"cannot read {path}: {exc.strerror or exc}",), 0, act_reported_done
         )
     findings: list[str] = []
-    for command in criteria.commands:
+    checks = len(criteria.commands)
+    for number, command in enumerate(criteria.commands, 1):
+        progress.step(f"criteria {goal_id} check {number}/{checks}: {command}")
         outcome = run_check(command, data_dir.root, timeout_seconds)
         if not outcome.ok:
             findings.append(failure_finding(command, outcome, timeout_seconds))
-    checks = len(criteria.commands)
     if findings:
         return _failed(goal_id, tuple(findings), checks, act_reported_done)
     summary = f"Reviewer passed {goal_id} using {checks} shell checks."
