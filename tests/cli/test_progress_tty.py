@@ -142,24 +142,32 @@ def test_a_slow_model_call_shows_the_route_and_the_seconds_waited(
     assert_left_clean(shown.tty)
 
 
-def test_ctrl_c_while_a_model_is_awaited_leaves_the_terminal_clean(
-    initialized: PraxisRunner, fake_openai: FakeOpenAI
-) -> None:
-    use_backend(initialized.data_dir, "openai")
-    fake_openai.latency = 60
+def _signalled_while_awaiting_a_model(
+    runner: PraxisRunner, fake: FakeOpenAI, signum: signal.Signals
+) -> tuple[int, str]:
+    """`run --once` on a terminal, sent `signum` while its model call waits: (exit code, what
+    the terminal received)."""
+    use_backend(runner.data_dir, "openai")
+    fake.latency = 60
     terminal = Terminal()
-    argv = [*praxis_executable(), "--data-dir", str(initialized.data_dir), "run", "--once"]
-    proc = terminal.start(argv, {**initialized.env, **fake_openai.env(), **DAY, **TERMINAL})
+    argv = [*praxis_executable(), "--data-dir", str(runner.data_dir), "run", "--once"]
+    proc = terminal.start(argv, {**runner.env, **fake.env(), **DAY, **TERMINAL})
     try:
         assert wait_for(lambda: "decide: asking openai" in terminal.received, 30)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    tty = terminal.finish()
-    assert proc.returncode == 1  # click turns Ctrl-C into its Abort: `error: aborted`
+    return proc.returncode, terminal.finish()
+
+
+def test_ctrl_c_while_a_model_is_awaited_leaves_the_terminal_clean(
+    initialized: PraxisRunner, fake_openai: FakeOpenAI
+) -> None:
+    returncode, tty = _signalled_while_awaiting_a_model(initialized, fake_openai, signal.SIGINT)
+    assert returncode == 1  # click turns Ctrl-C into its Abort: `error: aborted`
     before, _, after = tty.rpartition("error: aborted")
     assert ESCAPE.sub("", after).strip() == ""
     assert_left_clean(before)
@@ -168,17 +176,8 @@ def test_ctrl_c_while_a_model_is_awaited_leaves_the_terminal_clean(
 def test_kill_9_while_a_model_is_awaited_leaves_the_cursor_shown(
     initialized: PraxisRunner, fake_openai: FakeOpenAI
 ) -> None:
-    use_backend(initialized.data_dir, "openai")
-    fake_openai.latency = 60
-    terminal = Terminal()
-    argv = [*praxis_executable(), "--data-dir", str(initialized.data_dir), "run", "--once"]
-    proc = terminal.start(argv, {**initialized.env, **fake_openai.env(), **DAY, **TERMINAL})
-    try:
-        assert wait_for(lambda: "decide: asking openai" in terminal.received, 30)
-    finally:
-        proc.kill()  # nothing in the process gets to clean up
-        proc.wait()
-    tty = terminal.finish()
+    # Nothing in the process gets to clean up: the cursor must never have stayed hidden.
+    _, tty = _signalled_while_awaiting_a_model(initialized, fake_openai, signal.SIGKILL)
     assert tty.rfind(SHOW_CURSOR) > tty.rfind(HIDE_CURSOR)
 
 
