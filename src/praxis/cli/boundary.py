@@ -118,7 +118,9 @@ def _run_click(args: list[str]) -> int:
         result = cli.main(args=args, prog_name="praxis", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        if isinstance(abort.__cause__, KeyboardInterrupt):  # Ctrl-C: the same on every path
+            raise abort.__cause__ from None
         _say_error("aborted")
         return EXIT_FAILED
     except click.exceptions.UsageError as exc:
