@@ -15,10 +15,6 @@ from praxis.redact import register_secrets
 if TYPE_CHECKING:
     import sqlite3
 
-# Where the dashboard keeps its generated token (read for redaction if it exists; `serve` is
-# planned: move this name to paths.DataDir when it lands).
-DASHBOARD_TOKEN_FILE = "dashboard.token"
-
 
 class Praxis:
     def __init__(self, data_dir: DataDir) -> None:
@@ -50,7 +46,7 @@ class Praxis:
         # Every secret this config knows is redacted at every write and print from now on.
         register_secrets(
             (route.key_env for route in config.routes if route.key_env),
-            (self.data_dir.file(DASHBOARD_TOKEN_FILE),),
+            (self.data_dir.dashboard_token,),
         )
         return config
 

@@ -56,6 +56,10 @@ def resolve_data_dir(cli_value: str | None) -> Path:
     return default_data_dir().absolute()
 
 
+CRASH_LOG_NAME = "praxis-errors.log"  # in logs/, or the per-user state dir
+DASHBOARD_TOKEN_NAME = "dashboard.token"
+
+
 class _Entry:
     """A file or folder of the data dir: `data_dir.NAME` is its path under the root."""
 
@@ -110,6 +114,8 @@ class DataDir(_Root):
     backups_dir = _Entry("backups")
     workspace_dir = _Entry("workspace")
     logs_dir = _Entry("logs")
+    # The dashboard's generated token: read for redaction when it exists, never exported.
+    dashboard_token = _Entry(DASHBOARD_TOKEN_NAME)
     dotenv = _Entry(".env")
     run_lock = _Entry(".praxis-run.lock")
     state_lock = _Entry(".praxis-state.lock")

@@ -96,13 +96,13 @@ def test_overwrite_leaves_the_target_its_own_local_files(
 
 def test_the_tables_name_the_files_their_owners_write() -> None:
     from praxis import child_processes
-    from praxis.app import DASHBOARD_TOKEN_FILE
     from praxis.archive.selection import LOCAL_FILES, STATE_DESPITE_NAME, excluded
     from praxis.loop.session import STOP_RECORD
+    from praxis.paths import DASHBOARD_TOKEN_NAME
 
     assert {local.path for local in LOCAL_FILES} == {
         child_processes.FILE_NAME,
-        DASHBOARD_TOKEN_FILE,
+        DASHBOARD_TOKEN_NAME,
     }
     assert STOP_RECORD in STATE_DESPITE_NAME
     assert not excluded(STOP_RECORD)

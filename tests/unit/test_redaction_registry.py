@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from praxis import env
-from praxis.app import DASHBOARD_TOKEN_FILE, Praxis
+from praxis.app import Praxis
 from praxis.events import emit_event
 from praxis.files import append_record, atomic_write_json, atomic_write_text
 from praxis.memory.store import add_hot_memory
@@ -50,7 +50,7 @@ def test_config_registers_route_key_names_and_the_dashboard_token_file(
     app.data_dir.providers_toml.write_text(
         '[[providers]]\nprovider = "openai"\nmodel = "m"\napi_key_env = "MY_ROUTE_KEY"\n'
     )
-    (app.data_dir.root / DASHBOARD_TOKEN_FILE).write_text("dashboard-token-0123456789\n")
+    app.data_dir.dashboard_token.write_text("dashboard-token-0123456789\n")
     monkeypatch.setenv("MY_ROUTE_KEY", "route-key-value-987654")
     assert redact("route-key-value-987654") == "route-key-value-987654"
     assert app.config.routes[0].key_env == "MY_ROUTE_KEY"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from praxis import child_processes
-from praxis.app import DASHBOARD_TOKEN_FILE
 from praxis.errors import DataDirError
+from praxis.paths import DASHBOARD_TOKEN_NAME
 
 # Top-level directories that are never exported: snapshots (and other exports) live in backups/.
 EXCLUDED_DIRS = ("backups",)
@@ -32,7 +32,7 @@ LOCAL_FILES = (
     Local(
         child_processes.FILE_NAME, "process groups of running tool children: this machine's PIDs"
     ),
-    Local(DASHBOARD_TOKEN_FILE, "the dashboard's credential: each install makes its own"),
+    Local(DASHBOARD_TOKEN_NAME, "the dashboard's credential: each install makes its own"),
 )
 _LOCAL_PATHS = frozenset(local.path for local in LOCAL_FILES)
 # Named like runtime files (`.praxis-*`) but state: which session journaled "all goals complete"

@@ -141,6 +141,7 @@ def _write_crash_log(args: list[str]) -> Path | None:
 
     from praxis import clock
     from praxis.files import append_record
+    from praxis.paths import CRASH_LOG_NAME
     from praxis.redact import redact
 
     try:
@@ -149,7 +150,7 @@ def _write_crash_log(args: list[str]) -> Path | None:
         stamp = "unknown-time"
     record = redact(f"--- {stamp} praxis {' '.join(args)}\n{traceback.format_exc()}\n")
     for directory in _log_dirs(args):
-        path = directory / "praxis-errors.log"
+        path = directory / CRASH_LOG_NAME
         try:
             _private_dir(directory)
             append_record(path, record, mode=0o600)
@@ -163,7 +164,7 @@ def _log_dirs(args: list[str]) -> list[Path]:
     """The data dir's logs/ (when the data dir exists), then $XDG_STATE_HOME/praxis or
     ~/.local/state/praxis."""
     from praxis import env
-    from praxis.paths import resolve_data_dir
+    from praxis.paths import DataDir, resolve_data_dir
 
     found: list[Path] = []
     try:
@@ -171,7 +172,7 @@ def _log_dirs(args: list[str]) -> list[Path]:
     except PraxisError:
         root = None
     if root is not None and root.is_dir():
-        found.append(root / "logs")
+        found.append(DataDir(root).logs_dir)
     state, home = env.get("XDG_STATE_HOME"), env.get("HOME")
     if state and Path(state).is_absolute():
         found.append(Path(state) / "praxis")
