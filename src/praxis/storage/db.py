@@ -180,9 +180,9 @@ def migrate(conn: sqlite3.Connection, path: Path, applied_at: str) -> list[int]:
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
     )
-    refuse_newer_schema(conn, path, newest)
+    current = refuse_newer_schema(conn, path, newest)
     applied: list[int] = []
-    for migration in pending_migrations(conn, migrations):
+    for migration in pending_migrations(conn, current, migrations):
         with transaction(conn):
             if migration.version in _recorded_versions(conn):
                 continue  # another process applied it meanwhile
@@ -208,10 +208,9 @@ def refuse_newer_schema(conn: sqlite3.Connection, path: Path, newest: int) -> in
 
 
 def pending_migrations(
-    conn: sqlite3.Connection, migrations: list[Migration] | None = None
+    conn: sqlite3.Connection, current: int, migrations: list[Migration] | None = None
 ) -> list[Migration]:
-    """The migrations this database still needs, in order."""
-    current = schema_version(conn)
+    """The migrations a database at schema version `current` still needs, in order."""
     recorded = _recorded_versions(conn) if current else set()
     return [
         m

@@ -70,7 +70,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     try:
         newest = code_schema_version()
         current = refuse_newer_schema(conn, path, newest)
-        if pending_migrations(conn):
+        if pending_migrations(conn, current):
             raise DataDirError(
                 f"database {path} has schema version {current}, older than this Praxis "
                 f"({newest}), and cannot be migrated while its data dir is read-only",
